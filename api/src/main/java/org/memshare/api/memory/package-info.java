@@ -1,0 +1,2 @@
+/** The memory VMs read and write, as the model sees it physically. */
+package org.memshare.api.memory;

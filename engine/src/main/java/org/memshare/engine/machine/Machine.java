@@ -1,0 +1,71 @@
+package org.memshare.engine.machine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import org.memshare.api.arch.Arch;
+import org.memshare.engine.mm.PageTable;
+import org.memshare.engine.mm.TableMemory;
+import org.memshare.engine.pool.DefaultPagePool;
+
+/**
+ * One simulated machine: an arch, the hypervisor's page pool and stage-1 table, and VMs with
+ * their stage-2 tables. Made by {@link Machines#create}.
+ */
+public final class Machine {
+    private final MachineConfig config;
+    private final Arch arch;
+    private final DefaultPagePool pool;
+    private final TableMemory tableMemory;
+    private final PageTable hypervisorTable;
+    private final List<Vm> vms;
+
+    Machine(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory tableMemory,
+            PageTable hypervisorTable, List<Vm> vms) {
+        this.config = requireNonNull(config, "config is null");
+        this.arch = requireNonNull(arch, "arch is null");
+        this.pool = requireNonNull(pool, "pool is null");
+        this.tableMemory = requireNonNull(tableMemory, "tableMemory is null");
+        this.hypervisorTable = requireNonNull(hypervisorTable, "hypervisorTable is null");
+        this.vms = List.copyOf(vms);
+    }
+
+    public MachineConfig config() {
+        return config;
+    }
+
+    public Arch arch() {
+        return arch;
+    }
+
+    /** The hypervisor's page pool, from which every table of this machine is allocated. */
+    public DefaultPagePool pool() {
+        return pool;
+    }
+
+    /** The memory the tables live in. */
+    public TableMemory tableMemory() {
+        return tableMemory;
+    }
+
+    /** The hypervisor's own stage-1 table. */
+    public PageTable hypervisorTable() {
+        return hypervisorTable;
+    }
+
+    /** The VMs, in id order (VM 1 first). */
+    public List<Vm> vms() {
+        return vms;
+    }
+
+    /** VM {@code id}, if there is one. */
+    public Optional<Vm> vm(int id) {
+        return id >= 1 && id <= vms.size() ? Optional.of(vms.get(id - 1)) : Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "Machine[" + arch.name() + ", " + vms.size() + " VMs, " + pool + "]";
+    }
+}

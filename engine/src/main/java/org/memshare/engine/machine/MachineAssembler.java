@@ -1,0 +1,47 @@
+package org.memshare.engine.machine;
+
+import com.google.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.memshare.api.arch.Arch;
+import org.memshare.api.arch.Stage;
+import org.memshare.engine.mm.PageTable;
+import org.memshare.engine.mm.TableMemory;
+import org.memshare.engine.pool.DefaultPagePool;
+
+/**
+ * Allocates a machine's tables in Hafnium's boot order: the hypervisor's stage-1 root first,
+ * then each VM's stage-2 root in VM order.
+ */
+final class MachineAssembler {
+    private final MachineConfig config;
+    private final Arch arch;
+    private final DefaultPagePool pool;
+    private final TableMemory memory;
+
+    @Inject
+    MachineAssembler(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory memory) {
+        this.config = config;
+        this.arch = arch;
+        this.pool = pool;
+        this.memory = memory;
+    }
+
+    /** The machine, or empty if the pool cannot hold every root table. */
+    Optional<Machine> assemble() {
+        Optional<PageTable> hypervisor = PageTable.create(arch.format(), Stage.STAGE1, memory, arch.tlb(), 0, pool);
+        if (hypervisor.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Vm> vms = new ArrayList<>(config.vmCount());
+        for (int id = 1; id <= config.vmCount(); id++) {
+            Optional<PageTable> table = PageTable.create(arch.format(), Stage.STAGE2, memory, arch.tlb(), id, pool);
+            if (table.isEmpty()) {
+                return Optional.empty();
+            }
+            vms.add(new Vm(id, table.get()));
+        }
+        return Optional.of(new Machine(config, arch, pool, memory, hypervisor.get(), vms));
+    }
+}

@@ -1,0 +1,32 @@
+package org.memshare.engine.machine;
+
+import static java.util.Objects.requireNonNull;
+
+/** What {@link Machines#create} gives: a machine, or why there is none. */
+public sealed interface MachineResult {
+
+    /** Why a machine could not be made. */
+    enum Failure {
+        /** No arch plugin has the name asked for (or several have). */
+        UNKNOWN_ARCH,
+        /** The arch refused the configuration, for example an unsupported PA size. */
+        UNSUPPORTED_CONFIGURATION,
+        /** The page pool is too small for the root tables. */
+        OUT_OF_MEMORY
+    }
+
+    /** A machine was made. */
+    record Created(Machine machine) implements MachineResult {
+        public Created {
+            requireNonNull(machine, "machine is null");
+        }
+    }
+
+    /** No machine; {@code message} says why in words a user can act on. */
+    record Failed(Failure failure, String message) implements MachineResult {
+        public Failed {
+            requireNonNull(failure, "failure is null");
+            requireNonNull(message, "message is null");
+        }
+    }
+}

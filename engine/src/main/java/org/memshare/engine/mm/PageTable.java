@@ -1,0 +1,558 @@
+package org.memshare.engine.mm;
+
+import static java.util.Objects.requireNonNull;
+import static org.memshare.api.addr.Addresses.ENTRIES_PER_TABLE;
+import static org.memshare.api.addr.Addresses.PAGE_BITS;
+import static org.memshare.api.addr.Addresses.PAGE_LEVEL_BITS;
+import static org.memshare.api.addr.Addresses.PAGE_SIZE;
+import static org.memshare.api.addr.Addresses.entrySize;
+import static org.memshare.api.addr.Addresses.roundDownToPage;
+import static org.memshare.api.addr.Addresses.roundUpToPage;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.memshare.api.addr.IntermediatePhysicalAddress;
+import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.addr.VirtualAddress;
+import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.TlbMaintenance;
+import org.memshare.api.mode.Mode;
+import org.memshare.api.pool.PagePool;
+
+/**
+ * A stage-1 or stage-2 page table that identity-maps physical ranges, with the semantics of
+ * Hafnium's {@code mm.c} operation for operation (the conformance corpus compares dumps entry by
+ * entry).
+ *
+ * <p>Contracts, as in the reference:
+ * <ul>
+ *   <li>A range {@code [begin, end)} is normalised, never rejected: begin loses the bits the arch
+ *       cannot hold ({@link PageTableFormat#clearPa}), end is rounded up to a page (wrapping, so
+ *       2^64-1 becomes 0) and clamped to the address space; begin &ge; end is nothing to do.</li>
+ *   <li>{@link #prepare} allocates every table a later {@link #commit} of the same range needs
+ *       and changes no mapping; a commit after a successful prepare cannot fail. {@link #map}
+ *       is prepare then commit, so a failed map changes no mapping (it may leave extra tables,
+ *       which {@link #defrag} reclaims).</li>
+ *   <li>Map never merges; {@link #defrag} does.</li>
+ * </ul>
+ *
+ * <p>Addresses are unsigned 64-bit and all arithmetic wraps as in C. Not thread-safe: callers
+ * hold the owner's lock (a VM's, or the hypervisor's stage-1 lock).
+ */
+public final class PageTable {
+
+    /** A pool that never has memory: a prepare walk with it succeeds only if nothing needs allocating. */
+    private static final PagePool NO_MEMORY = new EmptyPool();
+
+    private final PageTableFormat format;
+    private final Stage stage;
+    private final TableMemory memory;
+    private final TlbMaintenance tlb;
+    private final int vmId;
+    private final long root;
+    private final int maxLevel;
+    private final int rootLevel;
+    private final int rootTableCount;
+    private final long addressSpaceEnd;
+
+    private PageTable(PageTableFormat format, Stage stage, TableMemory memory, TlbMaintenance tlb, int vmId,
+            long root) {
+        this.format = format;
+        this.stage = stage;
+        this.memory = memory;
+        this.tlb = tlb;
+        this.vmId = vmId;
+        this.root = root;
+        this.maxLevel = format.maxLevel(stage);
+        this.rootLevel = maxLevel + 1;
+        this.rootTableCount = format.rootTableCount(stage);
+        this.addressSpaceEnd = addressSpaceEnd(format, stage);
+    }
+
+    /**
+     * Creates an empty table, allocating its root tables from {@code pool} (one page, or a
+     * contiguous run aligned to the root count when the root is concatenated).
+     *
+     * @param vmId the VM whose TLB entries this table's maintenance targets (0 for stage 1)
+     * @return the table, or empty if the pool could not supply the root
+     */
+    public static Optional<PageTable> create(PageTableFormat format, Stage stage, TableMemory memory,
+            TlbMaintenance tlb, int vmId, PagePool pool) {
+        requireNonNull(format, "format is null");
+        requireNonNull(stage, "stage is null");
+        requireNonNull(memory, "memory is null");
+        requireNonNull(tlb, "tlb is null");
+        requireNonNull(pool, "pool is null");
+        if (pool.entrySize() != PAGE_SIZE) {
+            throw new IllegalArgumentException("page tables need a pool of " + PAGE_SIZE + "-byte entries, not "
+                    + pool.entrySize());
+        }
+        int count = format.rootTableCount(stage);
+        long root = count == 1 ? pool.alloc() : pool.allocContiguous(count, count);
+        if (root == PagePool.NO_ENTRY) {
+            return Optional.empty();
+        }
+        long absent = format.absentPte(format.maxLevel(stage));
+        for (int i = 0; i < count; i++) {
+            Arrays.fill(memory.table(root + i * PAGE_SIZE), absent);
+        }
+        return Optional.of(new PageTable(format, stage, memory, tlb, vmId, root));
+    }
+
+    /** The first address the tables of {@code stage} cannot map: root count times the root entry size. */
+    public static long addressSpaceEnd(PageTableFormat format, Stage stage) {
+        return format.rootTableCount(stage) * entrySize(format.maxLevel(stage) + 1);
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public PageTableFormat format() {
+        return format;
+    }
+
+    /** The physical address of the first root table; the others follow it page by page. */
+    public long rootAddress() {
+        return root;
+    }
+
+    public int maxLevel() {
+        return maxLevel;
+    }
+
+    public int rootTableCount() {
+        return rootTableCount;
+    }
+
+    /** The first address this table cannot map. */
+    public long addressSpaceEnd() {
+        return addressSpaceEnd;
+    }
+
+    /** A copy of the 512 entries of the table in the page at {@code tablePa}. */
+    public long[] entriesAt(long tablePa) {
+        return memory.table(tablePa).clone();
+    }
+
+    // ---------------------------------------------------------------- updates
+
+    /**
+     * Maps {@code [begin, end)} to itself in {@code mode} (a mode with INVALID and UNOWNED both
+     * set unmaps instead): prepare, then commit.
+     *
+     * @return false if the pool ran out, in which case no mapping changed
+     */
+    public boolean map(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        long attrs = attrsFor(mode);
+        boolean unmap = Mode.isUnmapped(mode);
+        if (!update(begin.value(), end.value(), attrs, unmap, false, pool)) {
+            return false;
+        }
+        update(begin.value(), end.value(), attrs, unmap, true, pool);
+        return true;
+    }
+
+    /** Removes every mapping in {@code [begin, end)}; false (nothing changed) if the pool ran out. */
+    public boolean unmap(PhysicalAddress begin, PhysicalAddress end, PagePool pool) {
+        return map(begin, end, Mode.UNMAPPED_MASK, pool);
+    }
+
+    /**
+     * The first half of {@link #map}: allocates from {@code pool} every table a commit of the
+     * same range and mode needs, splitting blocks into equivalent tables where the range cuts
+     * them. Changes no mapping.
+     *
+     * @return false if the pool ran out (tables already added stay, mapping nothing new)
+     */
+    public boolean prepare(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        return update(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode), false, pool);
+    }
+
+    /**
+     * The second half of {@link #map}, checked: commits only if the tables are ready, that is if
+     * the commit would allocate nothing.
+     *
+     * @return false, changing nothing, if a matching {@link #prepare} is missing
+     */
+    public boolean commit(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        long attrs = attrsFor(mode);
+        boolean unmap = Mode.isUnmapped(mode);
+        if (!update(begin.value(), end.value(), attrs, unmap, false, NO_MEMORY)) {
+            return false;
+        }
+        update(begin.value(), end.value(), attrs, unmap, true, pool);
+        return true;
+    }
+
+    /**
+     * The second half of {@link #map} for callers that have just prepared the same range and
+     * mode, and changed nothing since that could undo the preparation. Freed tables go to
+     * {@code pool}.
+     *
+     * @throws IllegalStateException if the table was not prepared (a bug in the caller); the
+     *     mapping is then partly committed
+     */
+    public void commitPrepared(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        if (!update(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode), true, pool)) {
+            throw new IllegalStateException("commit of " + begin + ".." + end + " needed memory: it was not prepared");
+        }
+    }
+
+    private long attrsFor(int mode) {
+        return stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
+    }
+
+    private boolean update(long begin, long end, long attrs, boolean unmap, boolean commit, PagePool pool) {
+        end = roundUpToPage(end);
+        begin = format.clearPa(begin);
+        if (Long.compareUnsigned(end, addressSpaceEnd) > 0) {
+            end = addressSpaceEnd;
+        }
+        long rootSize = entrySize(rootLevel);
+        long next = begin;
+        int rootIndex = index(begin, rootLevel);
+        while (Long.compareUnsigned(next, end) < 0) {
+            long[] table = memory.table(root + rootIndex * PAGE_SIZE);
+            if (!mapLevel(next, end, attrs, table, maxLevel, unmap, commit, pool)) {
+                return false;
+            }
+            next = startOfNextBlock(next, rootSize);
+            rootIndex++;
+        }
+        if (commit) {
+            invalidate(begin, end);
+        }
+        return true;
+    }
+
+    /**
+     * Maps (or unmaps) the part of {@code [begin, end)} that falls in {@code table}, recursing
+     * into subtables, splitting blocks where the range does not cover them whole.
+     */
+    private boolean mapLevel(long begin, long end, long attrs, long[] table, int level, boolean unmap,
+            boolean commit, PagePool pool) {
+        long levelEnd = levelEnd(begin, level);
+        if (Long.compareUnsigned(end, levelEnd) > 0) {
+            end = levelEnd;
+        }
+        long size = entrySize(level);
+        int i = index(begin, level);
+        while (Long.compareUnsigned(begin, end) < 0) {
+            long pte = table[i];
+            boolean alreadyDone = unmap
+                    ? !format.isPresent(pte, level)
+                    : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
+            if (alreadyDone) {
+                // Nothing to change for this entry.
+            } else if (Long.compareUnsigned(end - begin, size) >= 0 && (begin & (size - 1)) == 0
+                    && (unmap || format.isBlockAllowed(level))) {
+                if (commit) {
+                    long replacement = unmap ? format.absentPte(level) : format.blockPte(level, begin, attrs);
+                    replaceEntry(begin, table, i, replacement, level, pool);
+                }
+            } else {
+                long[] subtable = populateTable(begin, table, i, level, pool);
+                if (subtable == null
+                        || !mapLevel(begin, end, attrs, subtable, level - 1, unmap, commit, pool)) {
+                    return false;
+                }
+            }
+            begin = startOfNextBlock(begin, size);
+            i++;
+        }
+        return true;
+    }
+
+    /**
+     * Makes entry {@code i} of {@code table} a table entry, if it is not one already, replacing
+     * a block by a table of equivalent blocks one level down and anything else by a table of
+     * absent entries.
+     *
+     * @return the subtable, or null if the pool ran out (the entry is then unchanged)
+     */
+    private long[] populateTable(long begin, long[] table, int i, int level, PagePool pool) {
+        long pte = table[i];
+        if (format.isTable(pte, level)) {
+            return memory.table(format.tableAddress(pte, level));
+        }
+        long subtablePa = pool.alloc();
+        if (subtablePa == PagePool.NO_ENTRY) {
+            return null;
+        }
+        long[] subtable = memory.table(subtablePa);
+        int below = level - 1;
+        if (format.isBlock(pte, level)) {
+            // Each new entry is built from its own address (the seed added to the encoded entry,
+            // which corrupts addresses on the fake arch; later Hafnium fixed it).
+            long base = format.blockAddress(pte, level);
+            long attrs = format.attrs(pte, level);
+            long step = entrySize(below);
+            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+                subtable[k] = format.blockPte(below, base + k * step, attrs);
+            }
+        } else {
+            Arrays.fill(subtable, format.absentPte(below));
+        }
+        replaceEntry(begin, table, i, format.tablePte(level, subtablePa), level, pool);
+        return subtable;
+    }
+
+    /**
+     * Writes {@code replacement} into entry {@code i}, break-before-make if both the old and the
+     * new entry are valid (write absent, invalidate the entry's range, write the new entry), and
+     * frees any tables the old entry pointed at.
+     */
+    private void replaceEntry(long begin, long[] table, int i, long replacement, int level, PagePool pool) {
+        long old = table[i];
+        if (format.isValid(old, level) && format.isValid(replacement, level)) {
+            table[i] = format.absentPte(level);
+            invalidate(begin, begin + entrySize(level));
+        }
+        table[i] = replacement;
+        freeTables(old, level, pool);
+    }
+
+    /** Returns to {@code pool} the table {@code pte} points at and all tables below it. */
+    private void freeTables(long pte, int level, PagePool pool) {
+        if (!format.isTable(pte, level)) {
+            return;
+        }
+        long tablePa = format.tableAddress(pte, level);
+        long[] table = memory.table(tablePa);
+        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+            freeTables(table[k], level - 1, pool);
+        }
+        pool.free(tablePa);
+    }
+
+    private void invalidate(long begin, long end) {
+        if (stage == Stage.STAGE1) {
+            tlb.invalidateStage1(VirtualAddress.of(begin), VirtualAddress.of(end));
+        } else {
+            tlb.invalidateStage2(vmId, IntermediatePhysicalAddress.of(begin), IntermediatePhysicalAddress.of(end));
+        }
+    }
+
+    /** Frees every table of this page table, the roots included, back to {@code pool}; the table is unusable after. */
+    public void fini(PagePool pool) {
+        for (int r = 0; r < rootTableCount; r++) {
+            long[] table = memory.table(root + r * PAGE_SIZE);
+            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+                freeTables(table[k], maxLevel, pool);
+            }
+        }
+        pool.addChunk(root, rootTableCount * PAGE_SIZE);
+    }
+
+    // ---------------------------------------------------------------- defrag
+
+    /**
+     * Replaces every table whose entries are all absent by an absent entry, and every table whose
+     * entries are all blocks with equal attributes by one block where the level allows a block,
+     * bottom up, freeing the tables to {@code pool}.
+     *
+     * <p>The seed checked "is a block" for entries 1 to 511 only, and so merged a table whose
+     * first entry was a table into a block on the fake arch; every entry is checked here.
+     */
+    public void defrag(PagePool pool) {
+        for (int r = 0; r < rootTableCount; r++) {
+            long[] table = memory.table(root + r * PAGE_SIZE);
+            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+                table[k] = defragEntry(table[k], maxLevel, pool);
+            }
+        }
+    }
+
+    private long defragEntry(long entry, int level, PagePool pool) {
+        if (!format.isTable(entry, level)) {
+            return entry;
+        }
+        long tablePa = format.tableAddress(entry, level);
+        long[] table = memory.table(tablePa);
+        int below = level - 1;
+        boolean mergeable = true;
+        boolean basePresent = false;
+        long baseAttrs = 0;
+        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+            long pte = defragEntry(table[k], below, pool);
+            table[k] = pte;
+            boolean present = format.isPresent(pte, below);
+            if (k == 0) {
+                basePresent = present;
+                baseAttrs = format.attrs(pte, below);
+            } else if (present != basePresent) {
+                mergeable = false;
+                continue;
+            }
+            if (present && (!format.isBlock(pte, below) || format.attrs(pte, below) != baseAttrs)) {
+                mergeable = false;
+            }
+        }
+        if (!mergeable) {
+            return entry;
+        }
+        if (!basePresent) {
+            pool.free(tablePa);
+            return format.absentPte(level);
+        }
+        if (!format.isBlockAllowed(level)) {
+            return entry;
+        }
+        long combined = format.combineTableEntryAttrs(format.attrs(entry, level), baseAttrs);
+        long address = format.blockAddress(table[0], below);
+        pool.free(tablePa);
+        return format.blockPte(level, address, combined);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /**
+     * The mode of {@code [begin, end)} if every entry in it has the same attributes, absent
+     * entries included. The range is widened to pages (no clamping): it fails if it is empty or
+     * ends beyond the address space. Modes are read with the arch's stage-2 conversion.
+     */
+    public OptionalInt mode(IntermediatePhysicalAddress begin, IntermediatePhysicalAddress end) {
+        long first = roundDownToPage(begin.value());
+        long last = roundUpToPage(end.value());
+        if (Long.compareUnsigned(last, addressSpaceEnd) > 0 || Long.compareUnsigned(first, last) >= 0) {
+            return OptionalInt.empty();
+        }
+        AttrsScan scan = new AttrsScan();
+        long rootSize = entrySize(rootLevel);
+        int rootIndex = index(first, rootLevel);
+        for (long next = first; Long.compareUnsigned(next, last) < 0; next = startOfNextBlock(next, rootSize)) {
+            long[] table = memory.table(root + rootIndex * PAGE_SIZE);
+            if (!scan.scan(table, next, last, maxLevel)) {
+                return OptionalInt.empty();
+            }
+            rootIndex++;
+        }
+        return OptionalInt.of(format.stage2AttrsToMode(scan.attrs));
+    }
+
+    /** Accumulates the attributes seen over a range and stops at the first that differs. */
+    private final class AttrsScan {
+        boolean seen;
+        long attrs;
+
+        boolean scan(long[] table, long begin, long end, int level) {
+            long levelEnd = levelEnd(begin, level);
+            if (Long.compareUnsigned(end, levelEnd) > 0) {
+                end = levelEnd;
+            }
+            long size = entrySize(level);
+            int i = index(begin, level);
+            while (Long.compareUnsigned(begin, end) < 0) {
+                long pte = table[i];
+                if (format.isTable(pte, level)) {
+                    if (!scan(memory.table(format.tableAddress(pte, level)), begin, end, level - 1)) {
+                        return false;
+                    }
+                } else {
+                    long entryAttrs = format.attrs(pte, level);
+                    if (!seen) {
+                        attrs = entryAttrs;
+                        seen = true;
+                    } else if (entryAttrs != attrs) {
+                        return false;
+                    }
+                }
+                begin = startOfNextBlock(begin, size);
+                i++;
+            }
+            return seen;
+        }
+    }
+
+    /** Visits every present entry depth first, root tables in order, entries in address order. */
+    public void visit(EntryVisitor visitor) {
+        requireNonNull(visitor, "visitor is null");
+        long rootSize = entrySize(rootLevel);
+        for (int r = 0; r < rootTableCount; r++) {
+            visitTable(memory.table(root + r * PAGE_SIZE), maxLevel, r * rootSize, visitor);
+        }
+    }
+
+    private void visitTable(long[] table, int level, long base, EntryVisitor visitor) {
+        long size = entrySize(level);
+        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+            long pte = table[k];
+            if (!format.isPresent(pte, level)) {
+                continue;
+            }
+            long address = base + k * size;
+            if (format.isTable(pte, level)) {
+                visitor.visit(level, address, pte, EntryVisitor.Kind.TABLE);
+                visitTable(memory.table(format.tableAddress(pte, level)), level - 1, address, visitor);
+            } else if (format.isBlock(pte, level)) {
+                visitor.visit(level, address, pte, EntryVisitor.Kind.BLOCK);
+            } else {
+                visitor.visit(level, address, pte, EntryVisitor.Kind.OTHER);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- address arithmetic
+
+    /** The index of {@code address}'s entry in a table at {@code level}. */
+    static int index(long address, int level) {
+        return (int) (address >>> (PAGE_BITS + level * PAGE_LEVEL_BITS)) & (ENTRIES_PER_TABLE - 1);
+    }
+
+    /** The end of the range that the table at {@code level} holding {@code address} covers. */
+    static long levelEnd(long address, int level) {
+        int shift = PAGE_BITS + (level + 1) * PAGE_LEVEL_BITS;
+        return ((address >>> shift) + 1) << shift;
+    }
+
+    /** The start of the next block of {@code size} (a power of two) after {@code address}, wrapping. */
+    static long startOfNextBlock(long address, long size) {
+        return (address + size) & -size;
+    }
+
+    /** The pool that never has memory. */
+    private static final class EmptyPool implements PagePool {
+        @Override
+        public long entrySize() {
+            return PAGE_SIZE;
+        }
+
+        @Override
+        public boolean addChunk(long begin, long size) {
+            return false;
+        }
+
+        @Override
+        public long alloc() {
+            return NO_ENTRY;
+        }
+
+        @Override
+        public long allocContiguous(long count, long align) {
+            return NO_ENTRY;
+        }
+
+        @Override
+        public void free(long address) {
+            throw new IllegalStateException("a prepare walk freed a table");
+        }
+
+        @Override
+        public long freeCount() {
+            return 0;
+        }
+
+        @Override
+        public void fini() {
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PageTable[" + stage + (stage == Stage.STAGE2 ? " vm " + vmId : "") + ", root 0x"
+                + Long.toHexString(root) + ", max level " + maxLevel + ", " + rootTableCount + " root tables]";
+    }
+}

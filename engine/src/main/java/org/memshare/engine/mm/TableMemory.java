@@ -1,0 +1,46 @@
+package org.memshare.engine.mm;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.memshare.api.addr.Addresses;
+
+/**
+ * The hypervisor's own memory, where page tables live: each page is a table of 512 entries,
+ * found by its physical address, because an entry holds the physical address of the table below
+ * it. Sparse: a page costs nothing until it is first used, so tables may live anywhere in a
+ * 64-bit space. No VM can reach this memory; what VMs read and write is a separate store.
+ *
+ * <p>Pages are grouped in 1 GiB regions and the region used last is remembered, since a walk
+ * rarely leaves it. A table's contents are guarded by the lock of the page table that owns it.
+ */
+public final class TableMemory {
+    private static final int REGION_SHIFT = 30;
+    private static final int PAGES_PER_REGION = 1 << (REGION_SHIFT - Addresses.PAGE_BITS);
+
+    /** One region's pages; immutable apart from the page slots, so it can be shared without locks. */
+    private record Region(long number, long[][] pages) {
+    }
+
+    private final ConcurrentMap<Long, Region> regions = new ConcurrentHashMap<>();
+    private Region lastRegion = new Region(-1, null);
+
+    /**
+     * The table stored in the page at {@code pa} (its page offset is ignored). The array is live:
+     * writes to it change the table. A page never written holds zeros.
+     */
+    public long[] table(long pa) {
+        long number = pa >>> REGION_SHIFT;
+        Region region = lastRegion;
+        if (region.number() != number) {
+            region = regions.computeIfAbsent(number, n -> new Region(n, new long[PAGES_PER_REGION][]));
+            lastRegion = region;
+        }
+        int index = (int) (pa >>> Addresses.PAGE_BITS) & (PAGES_PER_REGION - 1);
+        long[] table = region.pages()[index];
+        if (table == null) {
+            table = new long[Addresses.ENTRIES_PER_TABLE];
+            region.pages()[index] = table;
+        }
+        return table;
+    }
+}

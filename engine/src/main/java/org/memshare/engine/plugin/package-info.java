@@ -1,0 +1,2 @@
+/** Finding arch plugins by name. */
+package org.memshare.engine.plugin;
