@@ -1,0 +1,30 @@
+package org.memshare.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code memshare} command line: replay and check traces, list arch plugins. */
+@Command(name = "memshare",
+        mixinStandardHelpOptions = true,
+        version = "memshare 0.1.0",
+        description = "A faithful, fast model of Hafnium's stage-2 page tables, page pool and SPCI memory sharing.",
+        subcommands = {ReplayCommand.class, CheckCommand.class, ArchsCommand.class, CommandLine.HelpCommand.class})
+public final class MemshareCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().setOut(new java.io.PrintWriter(Console.stdout())).execute(args));
+    }
+
+    /** The command line with every subcommand, writing to standard output unless told otherwise. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new MemshareCommand());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code memshare} command line (picocli). */
+package org.memshare.cli;

@@ -1,0 +1,206 @@
+package org.memshare.trace;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses the trace language of TRACES.md, one line at a time. Never throws on bad input: a line
+ * it cannot make sense of comes back as {@link ParsedLine.Malformed} with a reason a user can act
+ * on (the replay prints it as {@code N: error <reason>}).
+ */
+public final class TraceParser {
+
+    /** A reason the line is malformed; caught within the parser only. */
+    private static final class LineError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LineError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private TraceParser() {
+    }
+
+    /** Parses every line of a trace; the list has one element per line. */
+    public static List<ParsedLine> parseAll(List<String> lines) {
+        List<ParsedLine> parsed = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            parsed.add(parse(i + 1, lines.get(i)));
+        }
+        return parsed;
+    }
+
+    /** Parses line {@code number} of a trace. */
+    public static ParsedLine parse(int number, String line) {
+        int hash = line.indexOf('#');
+        String content = (hash >= 0 ? line.substring(0, hash) : line).strip();
+        if (content.isEmpty()) {
+            return new ParsedLine.Blank(number);
+        }
+        String[] tokens = content.split("\\s+");
+        try {
+            return new ParsedLine.Op(number, operation(tokens));
+        } catch (LineError e) {
+            return new ParsedLine.Malformed(number, e.getMessage());
+        }
+    }
+
+    private static Operation operation(String[] tokens) throws LineError {
+        String name = tokens[0];
+        switch (name) {
+            case "init": {
+                Args args = Args.of(name, tokens, List.of(), Set.of("arch", "pa_bits", "pool_pages", "vms"));
+                String arch = args.string("arch");
+                long paBits = args.has("pa_bits") ? args.number("pa_bits") : 40;
+                long poolPages = args.number("pool_pages");
+                long vms = args.number("vms");
+                if (Long.compareUnsigned(vms, 0xfffe) > 0) {
+                    throw new LineError("vms must be at most 65534, was " + Long.toUnsignedString(vms));
+                }
+                return new Operation.Init(arch, paBits, poolPages, (int) vms);
+            }
+            case "map":
+            case "prepare":
+            case "commit": {
+                Args args = Args.of(name, tokens, List.of("vm", "begin", "end", "mode"), Set.of());
+                Operation.MapKind kind = Operation.MapKind.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+                return new Operation.MapRange(kind, args.vm(), args.number("begin"), args.number("end"),
+                        args.mode("mode"));
+            }
+            case "unmap": {
+                Args args = Args.of(name, tokens, List.of("vm", "begin", "end"), Set.of());
+                return new Operation.Unmap(args.vm(), args.number("begin"), args.number("end"));
+            }
+            case "defrag": {
+                Args args = Args.of(name, tokens, List.of("vm"), Set.of());
+                return new Operation.Defrag(args.vm());
+            }
+            case "mode": {
+                Args args = Args.of(name, tokens, List.of("vm", "begin", "end"), Set.of());
+                return new Operation.ModeQuery(args.vm(), args.number("begin"), args.number("end"));
+            }
+            case "dump": {
+                if (tokens.length == 2 && tokens[1].equals("s1")) {
+                    return new Operation.Dump(Operation.Dump.STAGE1);
+                }
+                Args args = Args.of(name, tokens, List.of(), Set.of("vm"));
+                return new Operation.Dump(args.vm());
+            }
+            case "pool": {
+                Args.of(name, tokens, List.of(), Set.of());
+                return new Operation.Pool();
+            }
+            default:
+                throw new LineError("unknown operation '" + name + "'");
+        }
+    }
+
+    /**
+     * The arguments of one line: {@code key=value} pairs, or for operations with positional
+     * keys, bare values in that order. Every key must be known, given once, and present when
+     * read.
+     */
+    private static final class Args {
+        private final String operation;
+        private final Map<String, String> values;
+
+        private Args(String operation, Map<String, String> values) {
+            this.operation = operation;
+            this.values = values;
+        }
+
+        static Args of(String operation, String[] tokens, List<String> positional, Set<String> named)
+                throws LineError {
+            Map<String, String> values = new LinkedHashMap<>();
+            int position = 0;
+            for (int i = 1; i < tokens.length; i++) {
+                String token = tokens[i];
+                int eq = token.indexOf('=');
+                String key;
+                String value;
+                if (eq < 0) {
+                    if (position >= positional.size()) {
+                        throw new LineError(positional.isEmpty()
+                                ? "'" + operation + "' takes key=value arguments, not '" + token + "'"
+                                : "too many arguments to '" + operation + "': '" + token + "'");
+                    }
+                    key = positional.get(position++);
+                    value = token;
+                } else {
+                    key = token.substring(0, eq);
+                    value = token.substring(eq + 1);
+                    if (!positional.contains(key) && !named.contains(key)) {
+                        throw new LineError("unknown argument '" + key + "' to '" + operation + "'");
+                    }
+                }
+                if (values.putIfAbsent(key, value) != null) {
+                    throw new LineError("argument '" + key + "' given twice");
+                }
+            }
+            for (String key : positional) {
+                if (!values.containsKey(key)) {
+                    throw new LineError("missing argument '" + key + "' to '" + operation + "'");
+                }
+            }
+            return new Args(operation, values);
+        }
+
+        boolean has(String key) {
+            return values.containsKey(key);
+        }
+
+        String string(String key) throws LineError {
+            String value = values.get(key);
+            if (value == null) {
+                throw new LineError("missing argument '" + key + "' to '" + operation + "'");
+            }
+            if (value.isEmpty()) {
+                throw new LineError("empty value for '" + key + "'");
+            }
+            return value;
+        }
+
+        long number(String key) throws LineError {
+            return parseNumber(key, string(key));
+        }
+
+        int vm() throws LineError {
+            long vm = number("vm");
+            if (vm == 0 || Long.compareUnsigned(vm, 0xffff) > 0) {
+                throw new LineError("vm must be between 1 and 65535, was " + Long.toUnsignedString(vm));
+            }
+            return (int) vm;
+        }
+
+        int mode(String key) throws LineError {
+            long mode = number(key);
+            if (Long.compareUnsigned(mode, 0xffff_ffffL) > 0) {
+                throw new LineError("'" + key + "' must fit in 32 bits, was 0x" + Long.toHexString(mode));
+            }
+            return (int) mode;
+        }
+    }
+
+    /** Parses an unsigned 64-bit number, {@code 0x} hexadecimal or decimal. */
+    static long parseNumber(String key, String text) throws LineError {
+        try {
+            if (text.startsWith("0x") || text.startsWith("0X")) {
+                String digits = text.substring(2);
+                if (digits.isEmpty() || digits.startsWith("+") || digits.startsWith("-")) {
+                    throw new NumberFormatException();
+                }
+                return Long.parseUnsignedLong(digits, 16);
+            }
+            if (text.startsWith("+") || text.startsWith("-")) {
+                throw new NumberFormatException();
+            }
+            return Long.parseUnsignedLong(text, 10);
+        } catch (NumberFormatException e) {
+            throw new LineError("bad number for '" + key + "': '" + text + "' (want 0x hexadecimal or decimal, unsigned 64-bit)");
+        }
+    }
+}

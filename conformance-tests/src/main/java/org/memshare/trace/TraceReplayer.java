@@ -1,0 +1,225 @@
+package org.memshare.trace;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.memshare.api.addr.IntermediatePhysicalAddress;
+import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.arch.ArchConfig;
+import org.memshare.api.arch.PageTableFormat;
+import org.memshare.engine.machine.Machine;
+import org.memshare.engine.machine.MachineConfig;
+import org.memshare.engine.machine.MachineResult;
+import org.memshare.engine.machine.Machines;
+import org.memshare.engine.machine.Vm;
+import org.memshare.engine.mm.PageTable;
+import org.memshare.engine.plugin.ArchRegistry;
+
+/**
+ * Replays parsed trace lines against a machine and writes the canonical output of TRACES.md:
+ * every output line is {@code N: } followed by the result, numbers in lowercase hex with 0x.
+ * Malformed lines and operations that cannot run (before a successful {@code init}, on a VM
+ * that does not exist, a commit without its prepare) print {@code N: error <reason>}, change
+ * nothing, and are counted; the replay goes on.
+ */
+public final class TraceReplayer {
+    private static final int FLUSH_THRESHOLD = 1 << 16;
+
+    private final ArchRegistry registry;
+    private final Writer sink;
+    private final StringBuilder out = new StringBuilder(FLUSH_THRESHOLD + 256);
+    private Machine machine;
+    private int errors;
+
+    public TraceReplayer(ArchRegistry registry, Writer sink) {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.sink = requireNonNull(sink, "sink is null");
+    }
+
+    /** Replays {@code lines} in order, flushes the output and returns the number of error lines. */
+    public int replay(List<ParsedLine> lines) {
+        for (ParsedLine line : lines) {
+            execute(line);
+        }
+        flush();
+        return errors;
+    }
+
+    /** How many error lines have been printed so far. */
+    public int errors() {
+        return errors;
+    }
+
+    /** The machine of the last successful {@code init}, if any. */
+    public Optional<Machine> machine() {
+        return Optional.ofNullable(machine);
+    }
+
+    /** Executes one line, writing its output. */
+    public void execute(ParsedLine line) {
+        if (line instanceof ParsedLine.Op op) {
+            execute(op.number(), op.operation());
+        } else if (line instanceof ParsedLine.Malformed malformed) {
+            error(malformed.number(), malformed.reason());
+        }
+        if (out.length() >= FLUSH_THRESHOLD) {
+            flush();
+        }
+    }
+
+    /** Writes what is buffered to the sink. */
+    public void flush() {
+        try {
+            sink.append(out);
+            sink.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.setLength(0);
+    }
+
+    private void execute(int n, Operation operation) {
+        if (operation instanceof Operation.Init init) {
+            init(n, init);
+            return;
+        }
+        if (machine == null) {
+            error(n, "no machine: '" + name(operation) + "' needs a successful init first");
+            return;
+        }
+        if (operation instanceof Operation.MapRange map) {
+            mapRange(n, map);
+        } else if (operation instanceof Operation.Unmap unmap) {
+            Vm vm = vm(n, unmap.vm());
+            if (vm != null) {
+                boolean ok = vm.table().unmap(PhysicalAddress.of(unmap.begin()), PhysicalAddress.of(unmap.end()),
+                        machine.pool());
+                result(n, ok ? "ok" : "fail");
+            }
+        } else if (operation instanceof Operation.Defrag defrag) {
+            Vm vm = vm(n, defrag.vm());
+            if (vm != null) {
+                vm.table().defrag(machine.pool());
+                result(n, "ok");
+            }
+        } else if (operation instanceof Operation.ModeQuery query) {
+            Vm vm = vm(n, query.vm());
+            if (vm != null) {
+                OptionalInt mode = vm.table().mode(IntermediatePhysicalAddress.of(query.begin()),
+                        IntermediatePhysicalAddress.of(query.end()));
+                result(n, mode.isPresent() ? "mode 0x" + Integer.toHexString(mode.getAsInt()) : "fail");
+            }
+        } else if (operation instanceof Operation.Dump dump) {
+            if (dump.vm() == Operation.Dump.STAGE1) {
+                dump(n, machine.hypervisorTable());
+            } else {
+                Vm vm = vm(n, dump.vm());
+                if (vm != null) {
+                    dump(n, vm.table());
+                }
+            }
+        } else if (operation instanceof Operation.Pool) {
+            result(n, "free " + machine.pool().freeCount());
+        } else {
+            error(n, "operation '" + name(operation) + "' is not supported yet");
+        }
+    }
+
+    private void init(int n, Operation.Init init) {
+        machine = null;
+        if (init.paBits() < 1 || init.paBits() > 64) {
+            result(n, "fail");
+            return;
+        }
+        MachineConfig config;
+        try {
+            config = new MachineConfig(init.arch(), ArchConfig.withPaBits((int) init.paBits()), init.poolPages(),
+                    init.vms(), MachineConfig.DEFAULT_POOL_BASE);
+        } catch (IllegalArgumentException e) {
+            result(n, "fail");
+            return;
+        }
+        MachineResult created = Machines.create(config, registry);
+        if (created instanceof MachineResult.Created ok) {
+            machine = ok.machine();
+            result(n, "ok");
+        } else if (created instanceof MachineResult.Failed failed
+                && failed.failure() == MachineResult.Failure.UNKNOWN_ARCH) {
+            error(n, failed.message());
+        } else {
+            result(n, "fail");
+        }
+    }
+
+    private void mapRange(int n, Operation.MapRange map) {
+        Vm vm = vm(n, map.vm());
+        if (vm == null) {
+            return;
+        }
+        PhysicalAddress begin = PhysicalAddress.of(map.begin());
+        PhysicalAddress end = PhysicalAddress.of(map.end());
+        PageTable table = vm.table();
+        switch (map.kind()) {
+            case MAP -> result(n, table.map(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
+            case PREPARE -> result(n, table.prepare(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
+            case COMMIT -> {
+                if (table.commit(begin, end, map.mode(), machine.pool())) {
+                    result(n, "ok");
+                } else {
+                    error(n, "commit of 0x" + Long.toHexString(map.begin()) + "..0x" + Long.toHexString(map.end())
+                            + " would need memory: its prepare is missing (nothing changed)");
+                }
+            }
+        }
+    }
+
+    private Vm vm(int n, int id) {
+        Optional<Vm> vm = machine.vm(id);
+        if (vm.isEmpty()) {
+            error(n, "no VM " + id + " (this machine has VMs 1 to " + machine.vms().size() + ")");
+            return null;
+        }
+        return vm.get();
+    }
+
+    private void dump(int n, PageTable table) {
+        PageTableFormat format = table.format();
+        String prefix = n + ": ";
+        table.visit((level, address, pte, kind) -> {
+            out.append(prefix).append('L').append(level).append(" 0x").append(Long.toHexString(address));
+            switch (kind) {
+                case TABLE -> out.append(" table");
+                case BLOCK -> {
+                    long attrs = format.attrs(pte, level);
+                    out.append(" block attrs=0x").append(Long.toHexString(attrs))
+                            .append(" mode=0x").append(Integer.toHexString(format.stage2AttrsToMode(attrs)))
+                            .append(" pte=0x").append(Long.toHexString(pte));
+                }
+                case OTHER -> out.append(" other pte=0x").append(Long.toHexString(pte));
+            }
+            out.append('\n');
+            if (out.length() >= FLUSH_THRESHOLD) {
+                flush();
+            }
+        });
+        result(n, "end");
+    }
+
+    private void result(int n, String text) {
+        out.append(n).append(": ").append(text).append('\n');
+    }
+
+    private void error(int n, String reason) {
+        errors++;
+        result(n, "error " + reason);
+    }
+
+    private static String name(Operation operation) {
+        return Operation.nameOf(operation);
+    }
+}

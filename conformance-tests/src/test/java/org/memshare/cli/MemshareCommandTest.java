@@ -1,0 +1,85 @@
+package org.memshare.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line's exit statuses and where it writes. */
+class MemshareCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void aGoodReplayExitsZeroAndWritesNothingToStandardError() throws IOException {
+        Path trace = Files.writeString(dir.resolve("good.trace"), "init arch=fake pool_pages=64 vms=1\npool\n");
+        Result result = run("replay", trace.toString());
+        assertEquals(0, result.status());
+        assertEquals("1: ok\n2: free 59\n", result.out());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void aMalformedLineMakesReplayExitOneWithoutAStackTrace() throws IOException {
+        Path trace = Files.writeString(dir.resolve("bad.trace"), "init arch=fake pool_pages=64 vms=1\nmap 1 zz 0x1000 0x3\n");
+        Result result = run("replay", trace.toString());
+        assertEquals(1, result.status());
+        assertTrue(result.out().contains("2: error bad number for 'begin': 'zz'"), result.out());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void anUnreadableFileIsReportedOnStandardError() {
+        Result result = run("replay", dir.resolve("missing.trace").toString());
+        assertEquals(2, result.status());
+        assertTrue(result.err().contains("cannot read"), result.err());
+        assertTrue(!result.err().contains("\tat "), "no stack trace: " + result.err());
+    }
+
+    @Test
+    void checkComparesWithTheExpectedFileAndCounts() throws IOException {
+        Files.writeString(dir.resolve("a.trace"), "init arch=fake pool_pages=64 vms=1\npool\n");
+        Files.writeString(dir.resolve("a.expected"), "1: ok\n2: free 59\n");
+        Files.writeString(dir.resolve("b.trace"), "init arch=fake pool_pages=64 vms=1\npool\n");
+        Files.writeString(dir.resolve("b.expected"), "1: ok\n2: free 60\n");
+        Result result = run("check", dir.toString());
+        assertEquals(1, result.status());
+        assertTrue(result.out().contains("FAIL b"), result.out());
+        assertTrue(result.out().contains("expected: 2: free 60"), result.out());
+        assertTrue(result.out().contains("actual:   2: free 59"), result.out());
+        assertTrue(result.out().endsWith("1 passed, 1 failed\n"), result.out());
+    }
+
+    @Test
+    void checkWithNoArgumentChecksTheBundledCorpus() {
+        Result result = run("check", "--only", "mm-fake-100[12]");
+        assertEquals(0, result.status(), result.out());
+        assertEquals("2 passed, 0 failed\n", result.out());
+    }
+
+    @Test
+    void archsListsTheBundledPlugins() {
+        Result result = run("archs");
+        assertEquals(0, result.status());
+        assertTrue(result.out().contains("fake"), result.out());
+    }
+}
