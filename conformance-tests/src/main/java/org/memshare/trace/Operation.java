@@ -11,6 +11,9 @@ public sealed interface Operation {
         if (operation instanceof ModeQuery) {
             return "mode";
         }
+        if (operation instanceof ShareBytes) {
+            return "sharebytes";
+        }
         return operation.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
@@ -52,5 +55,49 @@ public sealed interface Operation {
 
     /** {@code pool}. */
     record Pool() implements Operation {
+    }
+
+    /** One {@code ADDR:PAGES} element of a share's constituent list. */
+    record ConstituentArg(long address, long pages) {
+    }
+
+    /**
+     * {@code share type=T from=F to=R flags=G attrs=A tag=X c=...}: a region built as
+     * Hafnium's {@code spci_memory_init} builds it, sent from F to R.
+     */
+    record Share(int type, int from, int to, int flags, int attrs, int tag, java.util.List<ConstituentArg> constituents)
+            implements Operation {
+        public Share {
+            constituents = java.util.List.copyOf(constituents);
+        }
+    }
+
+    /** {@code sharebytes type=T from=F to=R hex=HEX}: a message whose region is exactly these bytes. */
+    record ShareBytes(int type, int from, int to, byte[] region) implements Operation {
+        public ShareBytes {
+            region = region.clone();
+        }
+
+        @Override
+        public byte[] region() {
+            return region.clone();
+        }
+    }
+
+    /** What {@code access} tries. */
+    enum AccessKind {
+        R, W, X
+    }
+
+    /** {@code access vm=V addr=A op=r|w|x}. */
+    record Access(int vm, long address, AccessKind kind) implements Operation {
+    }
+
+    /** {@code read vm=V addr=A}. */
+    record Read(int vm, long address) implements Operation {
+    }
+
+    /** {@code write vm=V addr=A value=X}. */
+    record Write(int vm, long address, long value) implements Operation {
     }
 }

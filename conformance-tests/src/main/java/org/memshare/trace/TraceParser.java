@@ -94,9 +94,108 @@ public final class TraceParser {
                 Args.of(name, tokens, List.of(), Set.of());
                 return new Operation.Pool();
             }
+            case "share": {
+                Args args = Args.of(name, tokens, List.of(),
+                        Set.of("type", "from", "to", "flags", "attrs", "tag", "c"));
+                return new Operation.Share(shareType(args.string("type")), args.u16("from"), args.u16("to"),
+                        args.has("flags") ? args.u32("flags") : 0, args.has("attrs") ? args.u16("attrs") : 0,
+                        args.has("tag") ? args.u32("tag") : 0, constituents(args.string("c")));
+            }
+            case "sharebytes": {
+                Args args = Args.of(name, tokens, List.of(), Set.of("type", "from", "to", "hex"));
+                return new Operation.ShareBytes(shareType(args.string("type")), args.u16("from"), args.u16("to"),
+                        hex(args.has("hex") ? args.values.get("hex") : null));
+            }
+            case "access": {
+                Args args = Args.of(name, tokens, List.of(), Set.of("vm", "addr", "op"));
+                Operation.AccessKind kind = switch (args.string("op")) {
+                    case "r" -> Operation.AccessKind.R;
+                    case "w" -> Operation.AccessKind.W;
+                    case "x" -> Operation.AccessKind.X;
+                    default -> throw new LineError("'op' must be r, w or x, was '" + args.string("op") + "'");
+                };
+                return new Operation.Access(args.vm(), args.number("addr"), kind);
+            }
+            case "read": {
+                Args args = Args.of(name, tokens, List.of(), Set.of("vm", "addr"));
+                return new Operation.Read(args.vm(), aligned8(args.number("addr")));
+            }
+            case "write": {
+                Args args = Args.of(name, tokens, List.of(), Set.of("vm", "addr", "value"));
+                return new Operation.Write(args.vm(), aligned8(args.number("addr")), args.number("value"));
+            }
             default:
                 throw new LineError("unknown operation '" + name + "'");
         }
+    }
+
+    /** A share type: a name (donate, lend, share, relinquish) or a 16-bit number. */
+    private static int shareType(String text) throws LineError {
+        switch (text) {
+            case "donate":
+                return 0;
+            case "lend":
+                return 1;
+            case "share":
+                return 2;
+            case "relinquish":
+                return 3;
+            default:
+                long code = parseNumber("type", text);
+                if (Long.compareUnsigned(code, 0xffff) > 0) {
+                    throw new LineError("'type' must be donate, lend, share, relinquish or a 16-bit number, was '"
+                            + text + "'");
+                }
+                return (int) code;
+        }
+    }
+
+    /** {@code ADDR:PAGES,ADDR:PAGES,...}, or {@code none}. */
+    private static List<Operation.ConstituentArg> constituents(String text) throws LineError {
+        List<Operation.ConstituentArg> list = new ArrayList<>();
+        if (text.equals("none")) {
+            return list;
+        }
+        for (String item : text.split(",", -1)) {
+            int colon = item.indexOf(':');
+            if (colon < 0) {
+                throw new LineError("constituent '" + item + "' is not ADDR:PAGES");
+            }
+            long address = parseNumber("c", item.substring(0, colon));
+            long pages = parseNumber("c", item.substring(colon + 1));
+            if (Long.compareUnsigned(pages, 0xffff_ffffL) > 0) {
+                throw new LineError("constituent '" + item + "' has more pages than 32 bits hold");
+            }
+            list.add(new Operation.ConstituentArg(address, pages));
+        }
+        return list;
+    }
+
+    /** Bytes from lowercase or uppercase hex digits, two per byte; empty for an empty value. */
+    private static byte[] hex(String text) throws LineError {
+        if (text == null) {
+            throw new LineError("missing argument 'hex' to 'sharebytes'");
+        }
+        if (text.length() % 2 != 0) {
+            throw new LineError("'hex' must have an even number of digits, has " + text.length());
+        }
+        byte[] bytes = new byte[text.length() / 2];
+        for (int i = 0; i < bytes.length; i++) {
+            int high = Character.digit(text.charAt(2 * i), 16);
+            int low = Character.digit(text.charAt(2 * i + 1), 16);
+            if (high < 0 || low < 0) {
+                throw new LineError("'hex' has a character that is not a hex digit at " + (2 * i));
+            }
+            bytes[i] = (byte) (high << 4 | low);
+        }
+        return bytes;
+    }
+
+    private static long aligned8(long address) throws LineError {
+        if ((address & 7) != 0) {
+            throw new LineError("'addr' must be 8-byte aligned, was 0x" + Long.toHexString(address));
+        }
+        return address;
     }
 
     /**
@@ -174,6 +273,22 @@ public final class TraceParser {
                 throw new LineError("vm must be between 1 and 65535, was " + Long.toUnsignedString(vm));
             }
             return (int) vm;
+        }
+
+        int u16(String key) throws LineError {
+            long value = number(key);
+            if (Long.compareUnsigned(value, 0xffff) > 0) {
+                throw new LineError("'" + key + "' must fit in 16 bits, was 0x" + Long.toHexString(value));
+            }
+            return (int) value;
+        }
+
+        int u32(String key) throws LineError {
+            long value = number(key);
+            if (Long.compareUnsigned(value, 0xffff_ffffL) > 0) {
+                throw new LineError("'" + key + "' must fit in 32 bits, was 0x" + Long.toHexString(value));
+            }
+            return (int) value;
         }
 
         int mode(String key) throws LineError {

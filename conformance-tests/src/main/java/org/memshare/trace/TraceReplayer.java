@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
@@ -33,6 +35,7 @@ public final class TraceReplayer {
     private final ArchRegistry registry;
     private final Writer sink;
     private final StringBuilder out = new StringBuilder(FLUSH_THRESHOLD + 256);
+    private final Map<PreparedRange, Integer> pendingPrepares = new HashMap<>();
     private Machine machine;
     private int errors;
 
@@ -132,6 +135,7 @@ public final class TraceReplayer {
 
     private void init(int n, Operation.Init init) {
         machine = null;
+        pendingPrepares.clear();
         if (init.paBits() < 1 || init.paBits() > 64) {
             result(n, "fail");
             return;
@@ -166,15 +170,51 @@ public final class TraceReplayer {
         PageTable table = vm.table();
         switch (map.kind()) {
             case MAP -> result(n, table.map(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
-            case PREPARE -> result(n, table.prepare(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
-            case COMMIT -> {
-                if (table.commit(begin, end, map.mode(), machine.pool())) {
-                    result(n, "ok");
-                } else {
-                    error(n, "commit of 0x" + Long.toHexString(map.begin()) + "..0x" + Long.toHexString(map.end())
-                            + " would need memory: its prepare is missing (nothing changed)");
+            case PREPARE -> {
+                boolean ok = table.prepare(begin, end, map.mode(), machine.pool());
+                if (ok) {
+                    pendingPrepares.merge(PreparedRange.of(map), 1, Integer::sum);
                 }
+                result(n, ok ? "ok" : "fail");
             }
+            case COMMIT -> commit(n, map, table);
+        }
+    }
+
+    /**
+     * A commit needs an earlier successful prepare of the same VM, range and mode that no commit
+     * has used yet. As in Hafnium, it may still allocate: a commit in between can have merged
+     * away the tables the prepare made (the corpus does this). Where Hafnium would panic because
+     * the pool ran out, this reports an error with no mapping changed.
+     */
+    private void commit(int n, Operation.MapRange map, PageTable table) {
+        PreparedRange key = PreparedRange.of(map);
+        Integer pending = pendingPrepares.get(key);
+        String range = "0x" + Long.toHexString(map.begin()) + "..0x" + Long.toHexString(map.end());
+        if (pending == null) {
+            error(n, "commit of " + range + " mode 0x" + Integer.toHexString(map.mode())
+                    + " has no matching prepare (nothing changed)");
+            return;
+        }
+        PhysicalAddress begin = PhysicalAddress.of(map.begin());
+        PhysicalAddress end = PhysicalAddress.of(map.end());
+        if (!table.commit(begin, end, map.mode(), machine.pool())
+                && !table.map(begin, end, map.mode(), machine.pool())) {
+            error(n, "commit of " + range + " needs tables and the pool is empty (Hafnium would panic; no mapping changed)");
+            return;
+        }
+        if (pending == 1) {
+            pendingPrepares.remove(key);
+        } else {
+            pendingPrepares.put(key, pending - 1);
+        }
+        result(n, "ok");
+    }
+
+    /** A prepared range waiting for its commit. */
+    private record PreparedRange(int vm, long begin, long end, int mode) {
+        static PreparedRange of(Operation.MapRange map) {
+            return new PreparedRange(map.vm(), map.begin(), map.end(), map.mode());
         }
     }
 

@@ -17,7 +17,7 @@ import org.memshare.engine.plugin.ArchRegistry;
  */
 class BundledCorpusTest {
     /** The profiles replayed here; the others need operations later work adds. */
-    private static final List<String> PROFILES = List.of("mm-fake-");
+    private static final List<String> PROFILES = List.of("mm-fake-", "mm-aarch64-");
 
     private static final ArchRegistry REGISTRY = ArchRegistry.discover();
 

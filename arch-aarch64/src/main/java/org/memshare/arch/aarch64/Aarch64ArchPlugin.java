@@ -1,0 +1,85 @@
+package org.memshare.arch.aarch64;
+
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.memshare.api.arch.Arch;
+import org.memshare.api.arch.ArchConfig;
+import org.memshare.api.arch.ArchFeature;
+import org.memshare.api.arch.ArchPlugin;
+import org.memshare.api.arch.BasicArch;
+import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.arch.UnsupportedConfigurationException;
+
+/**
+ * The {@code aarch64} arch: VMSAv8-64 descriptors for the 4 KiB granule as Hafnium writes them,
+ * a stage-2 geometry derived from the PA size ({@link Aarch64Geometry}), and models of the TLB
+ * ({@link Aarch64Tlb}) and data-cache ({@link Aarch64DataCache}) maintenance Hafnium performs.
+ *
+ * <p>Configuration: {@link ArchConfig#paBits()} must be one of
+ * {@link Aarch64Geometry#SUPPORTED_PA_BITS}. One property is understood:
+ * {@value #CTR_EL0_PROPERTY}, the CTR_EL0 value that sets the data-cache line size (hex with
+ * {@code 0x}, or decimal; default {@value Aarch64DataCache#DEFAULT_CTR_EL0_HEX}, 64-byte lines).
+ * Any other property is refused, so that a misspelt one does not go unnoticed.
+ *
+ * <p>Each {@link #create} returns a fresh {@link Aarch64Tlb} and {@link Aarch64DataCache}, to
+ * which observers can be added by casting {@link Arch#tlb()} and {@link Arch#cache()}.
+ */
+public final class Aarch64ArchPlugin implements ArchPlugin {
+    /** The name traces use. */
+    public static final String NAME = "aarch64";
+
+    /** The property naming the CTR_EL0 value. */
+    public static final String CTR_EL0_PROPERTY = "ctr_el0";
+
+    private static final Set<ArchFeature> FEATURES =
+            Set.of(ArchFeature.TLB_MODEL, ArchFeature.DCACHE_MODEL, ArchFeature.CONFIGURABLE_PA_SIZE);
+
+    /**
+     * The format for a {@code paBits}-bit PA, for tests and tools that need it without a machine.
+     *
+     * @throws UnsupportedConfigurationException if the PA size is not supported
+     */
+    public static PageTableFormat format(int paBits) {
+        return new Aarch64PageTableFormat(Aarch64Geometry.of(paBits));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<ArchFeature> features() {
+        return FEATURES;
+    }
+
+    @Override
+    public String description() {
+        return "VMSAv8-64 descriptors, 4 KiB granule, as Hafnium encodes them; PA sizes "
+                + Aarch64Geometry.SUPPORTED_PA_BITS.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + "; TLB and data-cache maintenance models";
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedConfigurationException if the PA size is not supported, a property is
+     *     unknown, or {@value #CTR_EL0_PROPERTY} is not a number or gives lines too large
+     */
+    @Override
+    public Arch create(ArchConfig config) {
+        Set<String> unknown = new TreeSet<>(config.properties().keySet());
+        unknown.remove(CTR_EL0_PROPERTY);
+        if (!unknown.isEmpty()) {
+            throw new UnsupportedConfigurationException("aarch64 does not understand the properties " + unknown
+                    + "; supported: " + CTR_EL0_PROPERTY);
+        }
+        Aarch64Geometry geometry = Aarch64Geometry.of(config.paBits());
+        String ctr = config.properties().get(CTR_EL0_PROPERTY);
+        Aarch64DataCache cache = ctr == null
+                ? new Aarch64DataCache()
+                : new Aarch64DataCache(Aarch64DataCache.parseCtrEl0(ctr));
+        return new BasicArch(NAME, new Aarch64PageTableFormat(geometry), new Aarch64Tlb(), cache, FEATURES);
+    }
+}

@@ -1,0 +1,115 @@
+package org.memshare.arch.aarch64;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import org.memshare.api.addr.Addresses;
+import org.memshare.api.addr.IntermediatePhysicalAddress;
+import org.memshare.api.addr.VirtualAddress;
+import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.TlbMaintenance;
+
+/**
+ * TLB maintenance as Hafnium performs it on CPUs without range invalidation (before Armv8.4):
+ * a range of at most {@value #MAX_PAGE_INVALIDATIONS} pages is invalidated one page at a time,
+ * a larger range by invalidating everything (stage 1) or everything of the VM (stage 2). After
+ * page-by-page stage-2 invalidation the VM's stage-1 translations are invalidated as well.
+ *
+ * <p>The instructions are reported to {@link TlbObserver}s. With none registered, the
+ * maintenance calls return at once: they cost one volatile read.
+ *
+ * <p>The range is handled exactly as Hafnium does: in unsigned arithmetic, the size compared in
+ * bytes, and pages counted from {@code begin >> 12} up to but excluding {@code end >> 12}, so an
+ * unaligned end leaves its last partial page out and a range whose end lies below its begin
+ * counts as huge.
+ */
+public final class Aarch64Tlb implements TlbMaintenance {
+
+    /** The most pages invalidated one by one; above this, everything goes (as Linux does too). */
+    public static final int MAX_PAGE_INVALIDATIONS = Addresses.ENTRIES_PER_TABLE;
+
+    private static final TlbObserver[] NONE = new TlbObserver[0];
+
+    /** Copy-on-write, so the maintenance calls read it without locking. */
+    private volatile TlbObserver[] observers = NONE;
+
+    /** Registers {@code observer}; it sees every later maintenance instruction. Registering twice reports twice. */
+    public synchronized void addObserver(TlbObserver observer) {
+        requireNonNull(observer, "observer is null");
+        TlbObserver[] current = observers;
+        TlbObserver[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = observer;
+        observers = next;
+    }
+
+    /** Unregisters one registration of {@code observer}; returns whether it was registered. */
+    public synchronized boolean removeObserver(TlbObserver observer) {
+        TlbObserver[] current = observers;
+        for (int i = 0; i < current.length; i++) {
+            if (current[i] == observer) {
+                TlbObserver[] next = new TlbObserver[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                observers = next.length == 0 ? NONE : next;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any observer is registered. */
+    public boolean isObserved() {
+        return observers.length != 0;
+    }
+
+    @Override
+    public void invalidateStage1(VirtualAddress begin, VirtualAddress end) {
+        TlbObserver[] watching = observers;
+        if (watching.length == 0) {
+            return;
+        }
+        invalidate(watching, Stage.STAGE1, TlbObserver.NO_VM, begin.value(), end.value());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On hardware the instructions act on the VMID currently loaded in VTTBR_EL2; the model
+     * reports {@code vmId}, the VM whose table changed.
+     */
+    @Override
+    public void invalidateStage2(int vmId, IntermediatePhysicalAddress begin, IntermediatePhysicalAddress end) {
+        TlbObserver[] watching = observers;
+        if (watching.length == 0) {
+            return;
+        }
+        invalidate(watching, Stage.STAGE2, vmId, begin.value(), end.value());
+    }
+
+    private static void invalidate(TlbObserver[] watching, Stage stage, int vmId, long begin, long end) {
+        if (Long.compareUnsigned(end - begin, (long) MAX_PAGE_INVALIDATIONS * Addresses.PAGE_SIZE) > 0) {
+            for (TlbObserver observer : watching) {
+                observer.invalidateAll(stage, vmId);
+            }
+            return;
+        }
+        long firstPage = begin >>> Addresses.PAGE_BITS;
+        long endPage = end >>> Addresses.PAGE_BITS;
+        for (long page = firstPage; Long.compareUnsigned(page, endPage) < 0; page++) {
+            long address = page << Addresses.PAGE_BITS;
+            for (TlbObserver observer : watching) {
+                observer.invalidatePage(stage, vmId, address);
+            }
+        }
+        if (stage == Stage.STAGE2) {
+            for (TlbObserver observer : watching) {
+                observer.invalidateGuestStage1(vmId);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "aarch64 TLB maintenance (" + observers.length + " observer" + (observers.length == 1 ? "" : "s") + ")";
+    }
+}

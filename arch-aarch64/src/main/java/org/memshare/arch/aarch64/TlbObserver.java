@@ -1,0 +1,44 @@
+package org.memshare.arch.aarch64;
+
+import org.memshare.api.arch.Stage;
+
+/**
+ * Watches the TLB maintenance instructions an {@link Aarch64Tlb} would issue, one callback per
+ * instruction. Register with {@link Aarch64Tlb#addObserver(TlbObserver)}. Callbacks run on the
+ * thread that asked for the maintenance, possibly several at once for different VMs.
+ */
+public interface TlbObserver {
+
+    /** The {@code vmId} reported with stage-1 maintenance, which concerns the hypervisor's own table. */
+    int NO_VM = -1;
+
+    /**
+     * One invalidation by address: of the hypervisor's translation of the page at {@code address}
+     * (stage 1, Arm's {@code TLBI VAE2IS}), or of VM {@code vmId}'s stage-2 translation of the
+     * page at IPA {@code address} (stage 2, {@code TLBI IPAS2E1IS}).
+     *
+     * @param stage the stage whose entries go
+     * @param vmId the VM, or {@link #NO_VM} at stage 1
+     * @param address the page's address (a multiple of 4 KiB)
+     */
+    void invalidatePage(Stage stage, int vmId, long address);
+
+    /**
+     * One invalidation of everything: every hypervisor translation (stage 1, {@code TLBI ALLE2IS}),
+     * or every stage-1 and stage-2 translation of VM {@code vmId} (stage 2, {@code TLBI VMALLS12E1IS}).
+     *
+     * @param stage the stage whose entries go
+     * @param vmId the VM, or {@link #NO_VM} at stage 1
+     */
+    void invalidateAll(Stage stage, int vmId);
+
+    /**
+     * One invalidation of the VM's own (stage-1) translations, {@code TLBI VMALLE1IS}, which
+     * follows page-by-page stage-2 invalidation so that translations combining both stages do
+     * not outlive the stage-2 entries they were built from. Ignored unless overridden.
+     *
+     * @param vmId the VM
+     */
+    default void invalidateGuestStage1(int vmId) {
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The {@code aarch64} arch plugin: VMSAv8-64 stage-1 and stage-2 descriptors for the 4 KiB
+ * granule, bit for bit as Hafnium encodes them, the stage-2 geometry and VTCR_EL2 value derived
+ * from the PA size ({@link org.memshare.arch.aarch64.Aarch64Geometry}), and models of the TLB and
+ * data-cache maintenance Hafnium performs, observable through
+ * {@link org.memshare.arch.aarch64.TlbObserver} and {@link org.memshare.arch.aarch64.DataCacheObserver}.
+ * {@link org.memshare.arch.aarch64.Stage2TranslationModel} adds a stage-2 walk with a TLB that
+ * goes stale when maintenance is missed.
+ *
+ * <p>Entry point: {@link org.memshare.arch.aarch64.Aarch64ArchPlugin}, found with
+ * {@link java.util.ServiceLoader}.
+ */
+package org.memshare.arch.aarch64;
