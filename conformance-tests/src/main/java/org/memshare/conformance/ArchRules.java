@@ -1,0 +1,182 @@
+package org.memshare.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.memshare.api.addr.Addresses;
+import org.memshare.api.arch.Arch;
+import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.arch.Stage;
+import org.memshare.api.mode.Mode;
+
+/**
+ * ARCH rules: invariants every page-table format must keep, whatever its encoding (the
+ * counterpart of Hafnium's {@code test/arch/mm_test.c}, which Hafnium could never run against
+ * its fake arch; these run against every arch). All are required.
+ *
+ * <p>Each rule runs once per arch of {@link ArchsUnderTest}; a failure names the arch, the stage,
+ * the level and the entry.
+ */
+public class ArchRules {
+    private static final String ARCHES = "org.memshare.conformance.ArchsUnderTest#arguments";
+    private static final long[] SAMPLE_ADDRESSES = {0, Addresses.PAGE_SIZE * 17, Addresses.PAGE_SIZE * 500,
+        Addresses.PAGE_SIZE * 12345678L};
+
+    /** The highest level either stage of {@code format} uses. */
+    private static int topLevel(PageTableFormat format) {
+        return Math.max(format.maxLevel(Stage.STAGE1), format.maxLevel(Stage.STAGE2));
+    }
+
+    private static long attrs(PageTableFormat format, Stage stage, int mode) {
+        return stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
+    }
+
+    private static String where(Arch arch, Stage stage, int level, long pte) {
+        return arch.name() + " " + stage + " level " + level + " entry 0x" + Long.toHexString(pte);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-1 [required] a block (a page) is allowed at level 0")
+    void arch1BlockAllowedAtLevelZero(String name, Arch arch) {
+        assertTrue(arch.format().isBlockAllowed(0), name + " must allow pages at level 0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-2 [required] max levels are 1 to 3 and root table counts are powers of two up to 16")
+    void arch2GeometryInBounds(String name, Arch arch) {
+        for (Stage stage : Stage.values()) {
+            int max = arch.format().maxLevel(stage);
+            assertTrue(max >= 1 && max <= 3, name + " " + stage + " max level " + max + " is outside 1..3");
+            int roots = arch.format().rootTableCount(stage);
+            assertTrue(roots >= 1 && roots <= 16 && Integer.bitCount(roots) == 1,
+                    name + " " + stage + " root table count " + roots + " is not a power of two in 1..16");
+            assertTrue(arch.format().isBlockAllowed(0) || max > 0, name + " cannot map anything");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-3 [required] the absent entry is neither present, valid, a block nor a table, at every level")
+    void arch3AbsentEntries(String name, Arch arch) {
+        PageTableFormat f = arch.format();
+        for (int level = 0; level <= topLevel(f); level++) {
+            long pte = f.absentPte(level);
+            String at = where(arch, Stage.STAGE2, level, pte);
+            assertFalse(f.isPresent(pte, level), "absent entry reads as present: " + at);
+            assertFalse(f.isValid(pte, level), "absent entry reads as valid: " + at);
+            assertFalse(f.isBlock(pte, level), "absent entry reads as a block: " + at);
+            assertFalse(f.isTable(pte, level), "absent entry reads as a table: " + at);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-4 [required] a stage-2 invalid block is present, not valid, a block and not a table")
+    void arch4InvalidBlocksKeepOwnershipState(String name, Arch arch) {
+        // Only stage 2 records ownership in invalid entries; at stage 1 an invalid entry may be absent.
+        PageTableFormat f = arch.format();
+        long attrs = f.modeToStage2Attrs(Mode.INVALID);
+        for (int level = 0; level <= topLevel(f); level++) {
+            if (!f.isBlockAllowed(level)) {
+                continue;
+            }
+            long pte = f.blockPte(level, Addresses.PAGE_SIZE * 19, attrs);
+            String at = where(arch, Stage.STAGE2, level, pte);
+            assertTrue(f.isPresent(pte, level), "an owned invalid block must be present: " + at);
+            assertFalse(f.isValid(pte, level), "an invalid block reads as valid: " + at);
+            assertTrue(f.isBlock(pte, level), "an invalid block does not read as a block: " + at);
+            assertFalse(f.isTable(pte, level), "an invalid block reads as a table: " + at);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-5 [required] a valid block is present, valid, a block and not a table, at both stages")
+    void arch5ValidBlocks(String name, Arch arch) {
+        PageTableFormat f = arch.format();
+        for (Stage stage : Stage.values()) {
+            long attrs = attrs(f, stage, 0);
+            for (int level = 0; level <= topLevel(f); level++) {
+                if (!f.isBlockAllowed(level)) {
+                    continue;
+                }
+                long pte = f.blockPte(level, Addresses.PAGE_SIZE * 12345678L, attrs);
+                String at = where(arch, stage, level, pte);
+                assertTrue(f.isPresent(pte, level), "a valid block is not present: " + at);
+                assertTrue(f.isValid(pte, level), "a valid block is not valid: " + at);
+                assertTrue(f.isBlock(pte, level), "a valid block is not a block: " + at);
+                assertFalse(f.isTable(pte, level), "a valid block reads as a table: " + at);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-6 [required] a table entry is present, valid, a table and not a block, above level 0")
+    void arch6TableEntries(String name, Arch arch) {
+        PageTableFormat f = arch.format();
+        for (int level = 1; level <= topLevel(f); level++) {
+            long tablePa = Addresses.PAGE_SIZE * 999999999L;
+            long pte = f.tablePte(level, tablePa);
+            String at = where(arch, Stage.STAGE2, level, pte);
+            assertTrue(f.isPresent(pte, level), "a table entry is not present: " + at);
+            assertTrue(f.isValid(pte, level), "a table entry is not valid: " + at);
+            assertTrue(f.isTable(pte, level), "a table entry is not a table: " + at);
+            assertFalse(f.isBlock(pte, level), "a table entry reads as a block: " + at);
+            assertEquals(tablePa, f.tableAddress(pte, level), "a table entry loses its table's address: " + at);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-7 [required] a block keeps its address and attributes, at both stages and every level")
+    void arch7BlocksPreserveAddressAndAttributes(String name, Arch arch) {
+        PageTableFormat f = arch.format();
+        int[] modes = {0, Mode.INVALID, Mode.R | Mode.W, Mode.R | Mode.X, Mode.R | Mode.W | Mode.D};
+        for (Stage stage : Stage.values()) {
+            for (int level = 0; level <= topLevel(f); level++) {
+                if (!f.isBlockAllowed(level)) {
+                    continue;
+                }
+                for (int mode : modes) {
+                    long attrs = attrs(f, stage, mode);
+                    for (long address : SAMPLE_ADDRESSES) {
+                        long pte = f.blockPte(level, address, attrs);
+                        String at = where(arch, stage, level, pte) + " (mode " + Mode.describe(mode) + ")";
+                        assertEquals(attrs, f.attrs(pte, level), "attributes not preserved: " + at);
+                        assertEquals(address, f.blockAddress(pte, level), "address not preserved: " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-8 [required] every stage-2 mode reads back as itself through its attributes")
+    void arch8Stage2ModesRoundTrip(String name, Arch arch) {
+        PageTableFormat f = arch.format();
+        for (int mode = 0; mode <= Mode.ALL; mode++) {
+            int back = f.stage2AttrsToMode(f.modeToStage2Attrs(mode));
+            assertEquals(mode, back, name + ": mode " + Mode.describe(mode) + " reads back as " + Mode.describe(back));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(ARCHES)
+    @DisplayName("ARCH-9 [required] clearing an address drops the page offset and keeps page-aligned addresses in range")
+    void arch9ClearPaDropsThePageOffset(String name, Arch arch) {
+        PageTableFormat f = arch.format();
+        for (long address : SAMPLE_ADDRESSES) {
+            assertEquals(address, f.clearPa(address), name + " changes the page-aligned address 0x" + Long.toHexString(address));
+            assertEquals(address, f.clearPa(address + 0x123), name + " keeps the page offset of 0x"
+                    + Long.toHexString(address + 0x123));
+        }
+    }
+}
