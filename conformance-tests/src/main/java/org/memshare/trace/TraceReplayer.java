@@ -10,10 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.ArrayList;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.ArchConfig;
 import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.spci.Constituent;
+import org.memshare.api.spci.MemoryRegion;
+import org.memshare.api.spci.MemoryRegionCodec;
+import org.memshare.api.spci.ReceiverAttributes;
+import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
@@ -21,6 +28,7 @@ import org.memshare.engine.machine.Machines;
 import org.memshare.engine.machine.Vm;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.plugin.ArchRegistry;
+import org.memshare.engine.spci.SpciResult;
 
 /**
  * Replays parsed trace lines against a machine and writes the canonical output of TRACES.md:
@@ -31,12 +39,14 @@ import org.memshare.engine.plugin.ArchRegistry;
  */
 public final class TraceReplayer {
     private static final int FLUSH_THRESHOLD = 1 << 16;
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     private final ArchRegistry registry;
     private final Writer sink;
     private final StringBuilder out = new StringBuilder(FLUSH_THRESHOLD + 256);
     private final Map<PreparedRange, Integer> pendingPrepares = new HashMap<>();
     private Machine machine;
+    private Hypervisor hypervisor;
     private int errors;
 
     public TraceReplayer(ArchRegistry registry, Writer sink) {
@@ -128,6 +138,34 @@ public final class TraceReplayer {
             }
         } else if (operation instanceof Operation.Pool) {
             result(n, "free " + machine.pool().freeCount());
+        } else if (operation instanceof Operation.Share share) {
+            List<Constituent> constituents = new ArrayList<>(share.constituents().size());
+            for (Operation.ConstituentArg c : share.constituents()) {
+                constituents.add(Constituent.of(c.address(), c.pages()));
+            }
+            MemoryRegion region = MemoryRegion.of(share.tag(), share.flags(),
+                    List.of(ReceiverAttributes.of(share.to(), share.attrs())), constituents);
+            send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encode(region));
+        } else if (operation instanceof Operation.ShareBytes bytes) {
+            send(n, bytes.type(), bytes.from(), bytes.to(), bytes.region());
+        } else if (operation instanceof Operation.Access access) {
+            if (vm(n, access.vm()) != null) {
+                Hypervisor.Access kind = switch (access.kind()) {
+                    case R -> Hypervisor.Access.READ;
+                    case W -> Hypervisor.Access.WRITE;
+                    case X -> Hypervisor.Access.EXECUTE;
+                };
+                result(n, hypervisor.canAccess(access.vm(), access.address(), kind) ? "ok" : "fault");
+            }
+        } else if (operation instanceof Operation.Read read) {
+            if (vm(n, read.vm()) != null) {
+                OptionalLong value = hypervisor.read(read.vm(), read.address());
+                result(n, value.isPresent() ? "value 0x" + Long.toHexString(value.getAsLong()) : "fault");
+            }
+        } else if (operation instanceof Operation.Write write) {
+            if (vm(n, write.vm()) != null) {
+                result(n, hypervisor.write(write.vm(), write.address(), write.value()) ? "ok" : "fault");
+            }
         } else {
             error(n, "operation '" + name(operation) + "' is not supported yet");
         }
@@ -135,6 +173,7 @@ public final class TraceReplayer {
 
     private void init(int n, Operation.Init init) {
         machine = null;
+        hypervisor = null;
         pendingPrepares.clear();
         if (init.paBits() < 1 || init.paBits() > 64) {
             result(n, "fail");
@@ -151,6 +190,7 @@ public final class TraceReplayer {
         MachineResult created = Machines.create(config, registry);
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
+            hypervisor = new Hypervisor(machine);
             result(n, "ok");
         } else if (created instanceof MachineResult.Failed failed
                 && failed.failure() == MachineResult.Failure.UNKNOWN_ARCH) {
@@ -216,6 +256,24 @@ public final class TraceReplayer {
         static PreparedRange of(Operation.MapRange map) {
             return new PreparedRange(map.vm(), map.begin(), map.end(), map.mode());
         }
+    }
+
+    /**
+     * Sends {@code region} behind an architected header of {@code type} from one VM to another,
+     * prints the outcome and the region's bytes, and lets the receiver read and release the
+     * message at once, so no mailbox stays busy inside a trace.
+     */
+    private void send(int n, int type, int from, int to, byte[] region) {
+        byte[] message = MemoryRegionCodec.message(type, region);
+        SpciResult outcome = hypervisor.send(from, to, message);
+        if (outcome.isSuccess()) {
+            hypervisor.release(to);
+        }
+        out.append(n).append(": ").append(outcome.name()).append(" bytes=");
+        for (byte b : region) {
+            out.append(HEX_DIGITS[(b >> 4) & 0xf]).append(HEX_DIGITS[b & 0xf]);
+        }
+        out.append('\n');
     }
 
     private Vm vm(int n, int id) {

@@ -16,8 +16,8 @@ import org.memshare.engine.plugin.ArchRegistry;
  * output with Hafnium's, byte for byte.
  */
 class BundledCorpusTest {
-    /** The profiles replayed here; the others need operations later work adds. */
-    private static final List<String> PROFILES = List.of("mm-fake-", "mm-aarch64-");
+    /** Every profile of the corpus. */
+    private static final List<String> PROFILES = List.of("mm-", "share-", "oom-", "bytes-");
 
     private static final ArchRegistry REGISTRY = ArchRegistry.discover();
 

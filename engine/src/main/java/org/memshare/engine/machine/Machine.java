@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import org.memshare.api.arch.Arch;
+import org.memshare.api.policy.SharePolicy;
+import org.memshare.engine.memory.SparsePhysicalMemory;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.pool.DefaultPagePool;
@@ -20,15 +24,35 @@ public final class Machine {
     private final TableMemory tableMemory;
     private final PageTable hypervisorTable;
     private final List<Vm> vms;
+    private final SparsePhysicalMemory memory;
+    private final Set<SharePolicy> policies;
+    private final ReentrantLock stage1Lock = new ReentrantLock();
 
     Machine(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory tableMemory,
-            PageTable hypervisorTable, List<Vm> vms) {
+            PageTable hypervisorTable, List<Vm> vms, SparsePhysicalMemory memory, Set<SharePolicy> policies) {
         this.config = requireNonNull(config, "config is null");
         this.arch = requireNonNull(arch, "arch is null");
         this.pool = requireNonNull(pool, "pool is null");
         this.tableMemory = requireNonNull(tableMemory, "tableMemory is null");
         this.hypervisorTable = requireNonNull(hypervisorTable, "hypervisorTable is null");
         this.vms = List.copyOf(vms);
+        this.memory = requireNonNull(memory, "memory is null");
+        this.policies = Set.copyOf(policies);
+    }
+
+    /** The memory VMs read and write (page tables live elsewhere). */
+    public SparsePhysicalMemory memory() {
+        return memory;
+    }
+
+    /** The custom sharing policies installed for this machine (none by default). */
+    public Set<SharePolicy> policies() {
+        return policies;
+    }
+
+    /** The lock guarding the hypervisor's stage-1 table. */
+    public ReentrantLock stage1Lock() {
+        return stage1Lock;
     }
 
     public MachineConfig config() {

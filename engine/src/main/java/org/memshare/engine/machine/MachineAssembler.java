@@ -4,8 +4,11 @@ import com.google.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.Stage;
+import org.memshare.api.policy.SharePolicy;
+import org.memshare.engine.memory.SparsePhysicalMemory;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.pool.DefaultPagePool;
@@ -19,13 +22,16 @@ final class MachineAssembler {
     private final Arch arch;
     private final DefaultPagePool pool;
     private final TableMemory memory;
+    private final Set<SharePolicy> policies;
 
     @Inject
-    MachineAssembler(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory memory) {
+    MachineAssembler(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory memory,
+            Set<SharePolicy> policies) {
         this.config = config;
         this.arch = arch;
         this.pool = pool;
         this.memory = memory;
+        this.policies = policies;
     }
 
     /** The machine, or empty if the pool cannot hold every root table. */
@@ -42,6 +48,7 @@ final class MachineAssembler {
             }
             vms.add(new Vm(id, table.get()));
         }
-        return Optional.of(new Machine(config, arch, pool, memory, hypervisor.get(), vms));
+        return Optional.of(new Machine(config, arch, pool, memory, hypervisor.get(), vms, new SparsePhysicalMemory(),
+                policies));
     }
 }

@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
 import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.CacheMaintenance;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.TlbMaintenance;
+import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.pool.PagePool;
 import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.pool.DefaultPagePool;
@@ -36,6 +38,8 @@ final class MachineModule extends AbstractModule {
         bind(TableMemory.class).in(Singleton.class);
         bind(PagePool.class).to(DefaultPagePool.class);
         bind(MachineAssembler.class);
+        // The engine installs no policy; users add theirs with Multibinder.newSetBinder in their own module.
+        Multibinder.newSetBinder(binder(), SharePolicy.class);
     }
 
     /** The pool starts as one chunk of the configured pages, as Hafnium's boot hands it memory. */

@@ -1,0 +1,317 @@
+package org.memshare.api.spci;
+
+import static java.util.Objects.requireNonNull;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Encodes and decodes SPCI memory-sharing messages, little-endian.
+ *
+ * <p>An architected message is an 8-byte header followed by a memory region (laid out as
+ * {@link MemoryRegion} describes):
+ *
+ * <pre>
+ * 0  uint16 type         ({@link ShareType#code()}: 0 donate, 1 lend, 2 share, 3 relinquish)
+ * 2  uint16 reserved[3]  (written as zero, never read)
+ * 8  the memory region
+ * </pre>
+ *
+ * <p>Encoding writes a {@link MemoryRegion} byte for byte as Hafnium's {@code spci_memory_init}
+ * lays it out, padding between the attributes and constituent_offset included (zero).
+ *
+ * <p>Decoding applies every structural rule of the protocol, in this order, and answers
+ * {@link SpciError#INVALID_PARAMETERS} with a reason naming the rule and the values for the first
+ * one broken:
+ * <ol>
+ * <li>the region holds at least the 24-byte fixed header;
+ * <li>constituent_offset is a multiple of 8;
+ * <li>constituent_offset is at least 24 + 4 x attribute_count;
+ * <li>the region's length is exactly constituent_offset + 16 x constituent_count;
+ * <li>attribute_count is 1 (one receiver);
+ * <li>constituent_count is at least 1;
+ * <li>each constituent, in order, has a non-zero page count, a 4096-aligned address, and an end
+ *     (address + 4096 x page count) that is a 64-bit value: a run reaching 2^64 or beyond is
+ *     rejected (see {@link Constituent#endOverflows()});
+ * <li>no two constituents overlap (equal ones included);
+ * <li>page_count equals the sum of the constituents' page counts.
+ * </ol>
+ * Nothing else is checked: the tag, flag bits 1-31, the attribute bits other than access, the
+ * constituents' reserved words and the padding are taken as they are. Whether the receiver entry
+ * names the actual receiver, whether the share type is known, and everything that depends on the
+ * page tables are the sharing engine's to check.
+ *
+ * <p>memshare is stricter than Hafnium's seed (commit 7fbbf2e3), which computed the sizes in
+ * 32 bits (so an attribute or constituent count whose product wrapped slipped through), never
+ * compared page_count with the constituents, let a constituent's end wrap past 2^64, and did not
+ * look for overlapping constituents. Here every size is computed in 64 bits, a count whose 32-bit
+ * product or sum would wrap is rejected, and a decode never reads past the end of its input.
+ * Decoding never throws, whatever the bytes (a null array excepted).
+ */
+public final class MemoryRegionCodec {
+
+    /** The size in bytes of the architected message header before the region. */
+    public static final int HEADER_SIZE = 8;
+    /** The size in bytes of a VM's mailbox: no message may be longer. */
+    public static final int MAILBOX_SIZE = 4096;
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final int TAG = 0;
+    private static final int FLAGS = 4;
+    private static final int PAGE_COUNT = 8;
+    private static final int CONSTITUENT_COUNT = 12;
+    private static final int CONSTITUENT_OFFSET = 16;
+    private static final int ATTRIBUTE_COUNT = 20;
+
+    private MemoryRegionCodec() {
+    }
+
+    /** The region's bytes, {@link MemoryRegion#sizeBytes()} of them. */
+    public static byte[] encode(MemoryRegion region) {
+        requireNonNull(region, "region is null");
+        byte[] out = new byte[region.sizeBytes()];
+        write(region, out, 0);
+        return out;
+    }
+
+    /** The whole message: the 8-byte header carrying {@code type}, then the encoded region. */
+    public static byte[] encodeMessage(ShareType type, MemoryRegion region) {
+        requireNonNull(type, "type is null");
+        return encodeMessage(type.code(), region);
+    }
+
+    /**
+     * The whole message: the 8-byte header carrying {@code type}, then the encoded region.
+     *
+     * @param type the header's type field, any uint16 (unknown types are the engine's to reject)
+     * @throws IllegalArgumentException if {@code type} is not 0 to 0xffff
+     */
+    public static byte[] encodeMessage(int type, MemoryRegion region) {
+        checkType(type);
+        requireNonNull(region, "region is null");
+        int size = region.sizeBytes();
+        if (size > Integer.MAX_VALUE - HEADER_SIZE) {
+            throw new IllegalArgumentException("the region is " + size + " bytes, too large for a message");
+        }
+        byte[] out = new byte[HEADER_SIZE + size];
+        SHORT.set(out, 0, (short) type);
+        write(region, out, HEADER_SIZE);
+        return out;
+    }
+
+    /**
+     * The message made of the 8-byte header carrying {@code type} and then {@code regionBytes}
+     * exactly as given, well formed or not.
+     *
+     * @param type the header's type field, any uint16
+     * @throws IllegalArgumentException if {@code type} is not 0 to 0xffff
+     */
+    public static byte[] message(int type, byte[] regionBytes) {
+        checkType(type);
+        requireNonNull(regionBytes, "regionBytes is null");
+        if (regionBytes.length > Integer.MAX_VALUE - HEADER_SIZE) {
+            throw new IllegalArgumentException("the region is " + regionBytes.length + " bytes, too large for a message");
+        }
+        byte[] out = new byte[HEADER_SIZE + regionBytes.length];
+        SHORT.set(out, 0, (short) type);
+        System.arraycopy(regionBytes, 0, out, HEADER_SIZE, regionBytes.length);
+        return out;
+    }
+
+    /**
+     * The header's type field (0 to 0xffff, possibly not a {@link ShareType}), or empty if the
+     * message is shorter than the 8-byte header.
+     */
+    public static Optional<Integer> messageType(byte[] message) {
+        requireNonNull(message, "message is null");
+        if (message.length < HEADER_SIZE) {
+            return Optional.empty();
+        }
+        return Optional.of(u16(message, 0));
+    }
+
+    /**
+     * Decodes the region after a message's 8-byte header: the whole of {@code message} but its
+     * first 8 bytes. A message shorter than the header is rejected. Never throws but for a null
+     * array.
+     */
+    public static Decoded decodeMessage(byte[] message) {
+        requireNonNull(message, "message is null");
+        if (message.length < HEADER_SIZE) {
+            return reject("the message is %d bytes, shorter than its %d-byte header", message.length, HEADER_SIZE);
+        }
+        return decode(message, HEADER_SIZE, message.length - HEADER_SIZE);
+    }
+
+    /** Decodes a whole array as one region; see {@link #decode(byte[], int, int)}. */
+    public static Decoded decode(byte[] region) {
+        requireNonNull(region, "region is null");
+        return decode(region, 0, region.length);
+    }
+
+    /**
+     * Decodes the region in {@code bytes[offset, offset + length)}, applying the structural rules
+     * listed in the class documentation. Never throws but for a null array: a slice that does not
+     * lie inside the array is rejected like any other bad input.
+     *
+     * @return {@link Decoded.Ok} with the region, or {@link Decoded.Rejected} with
+     *     INVALID_PARAMETERS and the first rule broken
+     */
+    public static Decoded decode(byte[] bytes, int offset, int length) {
+        requireNonNull(bytes, "bytes is null");
+        if (offset < 0 || length < 0 || offset > bytes.length - length) {
+            return reject("the slice at offset %d of length %d does not lie inside the %d-byte input",
+                    offset, length, bytes.length);
+        }
+        if (length < MemoryRegion.REGION_HEADER_SIZE) {
+            return reject("the region is %d bytes, shorter than its %d-byte header",
+                    length, MemoryRegion.REGION_HEADER_SIZE);
+        }
+        long pageCount = u32(bytes, offset + PAGE_COUNT);
+        long constituentCount = u32(bytes, offset + CONSTITUENT_COUNT);
+        long constituentOffset = u32(bytes, offset + CONSTITUENT_OFFSET);
+        long attributeCount = u32(bytes, offset + ATTRIBUTE_COUNT);
+
+        // Every size below is at most 2^32 * 16 + 2^32, far from overflowing a long.
+        if (constituentOffset % MemoryRegion.CONSTITUENT_ALIGNMENT != 0) {
+            return reject("constituent_offset %d is not a multiple of %d",
+                    constituentOffset, MemoryRegion.CONSTITUENT_ALIGNMENT);
+        }
+        long attributesEnd = MemoryRegion.REGION_HEADER_SIZE + ReceiverAttributes.SIZE * attributeCount;
+        if (constituentOffset < attributesEnd) {
+            return reject("constituent_offset %d is less than %d + %d * attribute_count %d = %d",
+                    constituentOffset, MemoryRegion.REGION_HEADER_SIZE, ReceiverAttributes.SIZE,
+                    attributeCount, attributesEnd);
+        }
+        long expectedLength = constituentOffset + Constituent.SIZE * constituentCount;
+        if (length != expectedLength) {
+            return reject("the region is %d bytes, not constituent_offset %d + %d * constituent_count %d = %d",
+                    length, constituentOffset, Constituent.SIZE, constituentCount, expectedLength);
+        }
+        if (attributeCount != 1) {
+            return reject("attribute_count is %d, not 1: exactly one receiver is supported", attributeCount);
+        }
+        if (constituentCount == 0) {
+            return reject("constituent_count is 0: a region needs at least one constituent");
+        }
+
+        // From here on every read lies inside the slice: length == constituentOffset + 16 * count,
+        // and constituentOffset >= 28.
+        ReceiverAttributes receiver = new ReceiverAttributes(
+                u16(bytes, offset + MemoryRegion.REGION_HEADER_SIZE),
+                new MemoryAttributes(u16(bytes, offset + MemoryRegion.REGION_HEADER_SIZE + 2)));
+        int count = (int) constituentCount;
+        int base = offset + (int) constituentOffset;
+        List<Constituent> constituents = new ArrayList<>(count);
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            int at = base + Constituent.SIZE * i;
+            Constituent c = new Constituent((long) LONG.get(bytes, at), u32(bytes, at + 8), (int) INT.get(bytes, at + 12));
+            if (c.pageCount() == 0) {
+                return reject("constituent %d (0x%x) is empty: 0 pages", i, c.address());
+            }
+            if (c.address() % Constituent.PAGE_SIZE != 0) {
+                return reject("%s is not aligned to %d bytes", describe(i, c), Constituent.PAGE_SIZE);
+            }
+            if (c.endOverflows()) {
+                return reject("%s ends past 2^64: its end wraps to 0x%x", describe(i, c), c.end());
+            }
+            constituents.add(c);
+            sum += c.pageCount();
+        }
+        Optional<Decoded> overlap = findOverlap(constituents);
+        if (overlap.isPresent()) {
+            return overlap.get();
+        }
+        if (sum != pageCount) {
+            return reject("page_count is %d but the constituents' page counts add up to %d%s", pageCount, sum,
+                    sum > Constituent.MAX_PAGE_COUNT ? " (more than a uint32 holds)" : "");
+        }
+        int tag = (int) INT.get(bytes, offset + TAG);
+        int flags = (int) INT.get(bytes, offset + FLAGS);
+        return new Decoded.Ok(new MemoryRegion(tag, flags, pageCount, (int) constituentOffset,
+                List.of(receiver), constituents));
+    }
+
+    /**
+     * The first overlap between constituents in address order, reported as "the later constituent
+     * (by index) overlaps the earlier one". The constituents are non-empty and do not wrap, so
+     * sorting them by start address makes any overlap show up between neighbours.
+     */
+    private static Optional<Decoded> findOverlap(List<Constituent> constituents) {
+        int n = constituents.size();
+        Integer[] order = new Integer[n];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> {
+            int byAddress = Long.compareUnsigned(constituents.get(a).address(), constituents.get(b).address());
+            return byAddress != 0 ? byAddress : Integer.compare(a, b);
+        });
+        for (int k = 1; k < n; k++) {
+            int previous = order[k - 1];
+            int current = order[k];
+            Constituent before = constituents.get(previous);
+            if (Long.compareUnsigned(constituents.get(current).address(), before.end()) < 0) {
+                int later = Math.max(previous, current);
+                int earlier = Math.min(previous, current);
+                return Optional.of(reject("%s overlaps %s", describe(later, constituents.get(later)),
+                        describe(earlier, constituents.get(earlier))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void write(MemoryRegion region, byte[] out, int at) {
+        INT.set(out, at + TAG, region.tag());
+        INT.set(out, at + FLAGS, region.flags());
+        INT.set(out, at + PAGE_COUNT, (int) region.pageCount());
+        INT.set(out, at + CONSTITUENT_COUNT, region.constituents().size());
+        INT.set(out, at + CONSTITUENT_OFFSET, region.constituentOffset());
+        INT.set(out, at + ATTRIBUTE_COUNT, region.attributes().size());
+        int p = at + MemoryRegion.REGION_HEADER_SIZE;
+        for (ReceiverAttributes entry : region.attributes()) {
+            SHORT.set(out, p, (short) entry.receiver());
+            SHORT.set(out, p + 2, (short) entry.attributes().value());
+            p += ReceiverAttributes.SIZE;
+        }
+        // The padding up to constituent_offset stays zero, as the array is fresh.
+        p = at + region.constituentOffset();
+        for (Constituent c : region.constituents()) {
+            LONG.set(out, p, c.address());
+            INT.set(out, p + 8, (int) c.pageCount());
+            INT.set(out, p + 12, c.reserved());
+            p += Constituent.SIZE;
+        }
+    }
+
+    /** "constituent 2 (0x1000, 3 pages)". */
+    private static String describe(int index, Constituent c) {
+        return String.format("constituent %d (0x%x, %d page%s)", index, c.address(), c.pageCount(),
+                c.pageCount() == 1 ? "" : "s");
+    }
+
+    private static void checkType(int type) {
+        if (type < 0 || type > 0xffff) {
+            throw new IllegalArgumentException("type must be a uint16 (0 to 0xffff), was " + type);
+        }
+    }
+
+    private static int u16(byte[] bytes, int at) {
+        return Short.toUnsignedInt((short) SHORT.get(bytes, at));
+    }
+
+    private static long u32(byte[] bytes, int at) {
+        return Integer.toUnsignedLong((int) INT.get(bytes, at));
+    }
+
+    private static Decoded.Rejected reject(String format, Object... values) {
+        return new Decoded.Rejected(SpciError.INVALID_PARAMETERS, String.format(format, values));
+    }
+}

@@ -1,0 +1,190 @@
+package org.memshare.engine.hypervisor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.memshare.api.addr.IntermediatePhysicalAddress;
+import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.mode.Mode;
+import org.memshare.api.spci.Decoded;
+import org.memshare.api.spci.MemoryRegion;
+import org.memshare.api.spci.MemoryRegionCodec;
+import org.memshare.api.spci.ShareType;
+import org.memshare.api.spci.SpciError;
+import org.memshare.engine.machine.Machine;
+import org.memshare.engine.machine.Mailbox;
+import org.memshare.engine.machine.Vm;
+import org.memshare.engine.spci.MemorySharing;
+import org.memshare.engine.spci.SpciResult;
+
+/**
+ * The calls a VM makes of the hypervisor: send an architected memory message, receive and
+ * release it, and touch memory through its own stage-2 translation. Every call checks its
+ * input and answers with an SPCI error or a fault; none throws on bad input or changes anything
+ * when it fails.
+ */
+public final class Hypervisor {
+    /** What a VM may try to do to a byte of memory. */
+    public enum Access {
+        READ(Mode.R), WRITE(Mode.W), EXECUTE(Mode.X);
+
+        private final int modeBit;
+
+        Access(int modeBit) {
+            this.modeBit = modeBit;
+        }
+    }
+
+    private final Machine machine;
+    private final MemorySharing sharing;
+
+    public Hypervisor(Machine machine) {
+        this.machine = requireNonNull(machine, "machine is null");
+        this.sharing = new MemorySharing(machine, machine.policies());
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    /**
+     * Sends the first {@code size} bytes of the sender's send buffer to {@code receiverId} as an
+     * architected memory message (Hafnium's {@code api_spci_msg_send} with the legacy memory
+     * attribute). The message is copied out of the buffer once and validated on that copy. On
+     * success it is delivered to the receiver's mailbox, which stays busy until released.
+     */
+    public SpciResult send(int senderId, int receiverId, int size) {
+        Optional<Vm> from = machine.vm(senderId);
+        if (from.isEmpty()) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS, "no VM " + senderId);
+        }
+        if (receiverId == senderId) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS, "a VM cannot send to itself");
+        }
+        if (size < 0 || size > Mailbox.SIZE) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS,
+                    "a message of " + size + " bytes does not fit the " + Mailbox.SIZE + "-byte mailbox");
+        }
+        Optional<Vm> to = machine.vm(receiverId);
+        if (to.isEmpty()) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS, "no VM " + receiverId);
+        }
+        Vm sender = from.get();
+        Vm receiver = to.get();
+        Vm.lockBoth(sender, receiver);
+        try {
+            if (receiver.mailbox().isBusy()) {
+                return SpciResult.error(SpciError.BUSY, "VM " + receiverId + "'s mailbox is full");
+            }
+            if (size < MemoryRegionCodec.HEADER_SIZE) {
+                return SpciResult.error(SpciError.INVALID_PARAMETERS,
+                        "a message of " + size + " bytes is shorter than its header");
+            }
+            byte[] message = sender.mailbox().copyOfSendBuffer(size);
+            SpciResult result = handle(sender, receiver, message);
+            if (result.isSuccess()) {
+                receiver.mailbox().deliver(senderId, message);
+            }
+            return result;
+        } finally {
+            Vm.unlockBoth(sender, receiver);
+        }
+    }
+
+    /** Writes {@code message} into the sender's send buffer, then {@link #send(int, int, int)}s it. */
+    public SpciResult send(int senderId, int receiverId, byte[] message) {
+        Optional<Vm> from = machine.vm(senderId);
+        if (from.isEmpty()) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS, "no VM " + senderId);
+        }
+        if (message.length > Mailbox.SIZE) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS,
+                    "a message of " + message.length + " bytes does not fit the " + Mailbox.SIZE + "-byte mailbox");
+        }
+        Vm sender = from.get();
+        sender.lock().lock();
+        try {
+            sender.mailbox().writeSendBuffer(message);
+        } finally {
+            sender.lock().unlock();
+        }
+        return send(senderId, receiverId, message.length);
+    }
+
+    private SpciResult handle(Vm sender, Vm receiver, byte[] message) {
+        int typeCode = (message[0] & 0xff) | (message[1] & 0xff) << 8;
+        Decoded decoded = MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE,
+                message.length - MemoryRegionCodec.HEADER_SIZE);
+        if (decoded instanceof Decoded.Rejected rejected) {
+            return SpciResult.error(rejected.error(), rejected.reason());
+        }
+        MemoryRegion region = ((Decoded.Ok) decoded).region();
+        Optional<ShareType> type = ShareType.fromCode(typeCode);
+        if (type.isEmpty()) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode);
+        }
+        return sharing.share(sender, receiver, type.get(), region);
+    }
+
+    /** The message waiting in {@code vmId}'s mailbox, if any. */
+    public Optional<Mailbox.Message> receive(int vmId) {
+        return withVm(vmId, vm -> vm.mailbox().peek());
+    }
+
+    /** Releases {@code vmId}'s mailbox, returning the message it held. */
+    public Optional<Mailbox.Message> release(int vmId) {
+        return withVm(vmId, vm -> vm.mailbox().release());
+    }
+
+    private <T> Optional<T> withVm(int vmId, java.util.function.Function<Vm, Optional<T>> action) {
+        Optional<Vm> vm = machine.vm(vmId);
+        if (vm.isEmpty()) {
+            return Optional.empty();
+        }
+        vm.get().lock().lock();
+        try {
+            return action.apply(vm.get());
+        } finally {
+            vm.get().lock().unlock();
+        }
+    }
+
+    /** Whether {@code vmId}'s stage-2 translation allows {@code access} at {@code address}. */
+    public boolean canAccess(int vmId, long address, Access access) {
+        OptionalInt mode = modeAt(vmId, address);
+        return mode.isPresent() && (mode.getAsInt() & Mode.INVALID) == 0 && (mode.getAsInt() & access.modeBit) != 0;
+    }
+
+    private OptionalInt modeAt(int vmId, long address) {
+        Optional<Vm> vm = machine.vm(vmId);
+        if (vm.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        vm.get().lock().lock();
+        try {
+            return vm.get().table().mode(IntermediatePhysicalAddress.of(address),
+                    IntermediatePhysicalAddress.of(address + 1));
+        } finally {
+            vm.get().lock().unlock();
+        }
+    }
+
+    /** The 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId} reads them, or empty on a fault. */
+    public OptionalLong read(int vmId, long address) {
+        if ((address & 7) != 0 || !canAccess(vmId, address, Access.READ)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(machine.memory().read64(PhysicalAddress.of(address)));
+    }
+
+    /** Writes 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId}; false on a fault. */
+    public boolean write(int vmId, long address, long value) {
+        if ((address & 7) != 0 || !canAccess(vmId, address, Access.WRITE)) {
+            return false;
+        }
+        machine.memory().write64(PhysicalAddress.of(address), value);
+        return true;
+    }
+}

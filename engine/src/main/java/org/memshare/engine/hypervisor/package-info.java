@@ -1,0 +1,2 @@
+/** The hypervisor's calls as a VM sees them: messages, mailboxes, memory access. */
+package org.memshare.engine.hypervisor;

@@ -1,0 +1,178 @@
+package org.memshare.engine.spci;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.memshare.api.addr.IntermediatePhysicalAddress;
+import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.SharePolicy;
+import org.memshare.api.policy.ShareRequest;
+import org.memshare.api.pool.PagePool;
+import org.memshare.api.spci.Constituent;
+import org.memshare.api.spci.MemoryRegion;
+import org.memshare.api.spci.ShareType;
+import org.memshare.api.spci.SpciError;
+import org.memshare.engine.machine.Machine;
+import org.memshare.engine.machine.Vm;
+import org.memshare.engine.mm.PageTable;
+import org.memshare.engine.pool.DefaultPagePool;
+
+/**
+ * Donate, lend, share and relinquish of a memory region, all or nothing, as Hafnium's
+ * {@code api_spci_share_memory} does it:
+ * <ol>
+ *   <li>check the request (receiver, constituents inside the address space, one mode per VM
+ *       over every constituent, no device memory, a transition row), then ask the policies;</li>
+ *   <li>prepare both tables for every constituent (NO_MEMORY, nothing changed, if the pool runs
+ *       out);</li>
+ *   <li>commit the sender, into a local pool so the tables it frees stay available;</li>
+ *   <li>if asked, clear every constituent through the hypervisor's stage-1 table; on failure
+ *       commit the sender's old mode back from the local pool (which cannot fail) and answer
+ *       NO_MEMORY;</li>
+ *   <li>commit the receiver; hand the local pool back; defrag both tables, success or not.</li>
+ * </ol>
+ * The caller holds both VMs' locks.
+ */
+public final class MemorySharing {
+    private final Machine machine;
+    private final MemoryClearing clearing;
+    private final Set<SharePolicy> policies;
+
+    public MemorySharing(Machine machine, Set<SharePolicy> policies) {
+        this.machine = requireNonNull(machine, "machine is null");
+        this.policies = Set.copyOf(requireNonNull(policies, "policies is null"));
+        this.clearing = new MemoryClearing(machine.hypervisorTable(), machine.stage1Lock(), machine.memory(),
+                machine.arch().cache(), machine.pool());
+    }
+
+    /** The request that passed the checks, with the modes to apply. */
+    private record Plan(int senderMode, int receiverMode, int newSenderMode, int newReceiverMode) {
+    }
+
+    /**
+     * Moves {@code region} from {@code from} to {@code to} as {@code type} says, or changes
+     * nothing and says why not. Both VMs' locks must be held.
+     */
+    public SpciResult share(Vm from, Vm to, ShareType type, MemoryRegion region) {
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(region, "region is null");
+        int receiverPermissions = type == ShareType.RELINQUISH
+                ? Mode.R | Mode.W | Mode.X
+                : region.attributes().get(0).attributes().receiverMode();
+        Plan plan;
+        {
+            Object checked = check(from, to, type, region, receiverPermissions);
+            if (checked instanceof SpciResult refusal) {
+                return refusal;
+            }
+            plan = (Plan) checked;
+        }
+        ShareRequest request = new ShareRequest(type, from.id(), to.id(), region, plan.senderMode(),
+                plan.receiverMode(), plan.newSenderMode(), plan.newReceiverMode());
+        for (SharePolicy policy : policies) {
+            Optional<String> refusal = policy.refusal(request);
+            if (refusal.isPresent()) {
+                return SpciResult.error(SpciError.DENIED, refusal.get());
+            }
+        }
+        return apply(from, to, region, plan);
+    }
+
+    /** Every check of the protocol: a {@link Plan}, or the {@link SpciResult} refusing the request. */
+    private Object check(Vm from, Vm to, ShareType type, MemoryRegion region, int receiverPermissions) {
+        if (from == to) {
+            return invalid("the sender is the receiver");
+        }
+        int named = region.attributes().get(0).receiver();
+        if (named != to.id()) {
+            return invalid("the region names receiver " + named + " but the message goes to VM " + to.id());
+        }
+        List<Constituent> constituents = region.constituents();
+        long end = from.table().addressSpaceEnd();
+        int senderMode = 0;
+        int receiverMode = 0;
+        for (int i = 0; i < constituents.size(); i++) {
+            Constituent c = constituents.get(i);
+            if (Long.compareUnsigned(c.end(), end) > 0) {
+                return invalid("constituent " + i + " ends at 0x" + Long.toHexString(c.end())
+                        + ", beyond the address space (0x" + Long.toHexString(end) + ")");
+            }
+            IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(c.address());
+            IntermediatePhysicalAddress last = IntermediatePhysicalAddress.of(c.end());
+            OptionalInt fromMode = from.table().mode(begin, last);
+            OptionalInt toMode = to.table().mode(begin, last);
+            if (fromMode.isEmpty() || toMode.isEmpty()) {
+                return invalid("constituent " + i + " is not mapped with one mode in "
+                        + (fromMode.isEmpty() ? "the sender" : "the receiver"));
+            }
+            if (i == 0) {
+                senderMode = fromMode.getAsInt();
+                receiverMode = toMode.getAsInt();
+            } else if (fromMode.getAsInt() != senderMode || toMode.getAsInt() != receiverMode) {
+                return invalid("constituent " + i + " has another mode than constituent 0");
+            }
+        }
+        if ((senderMode & Mode.D) != 0) {
+            return invalid("the sender's memory is device memory");
+        }
+        Optional<Transitions.Outcome> next = Transitions.next(type, senderMode, receiverMode, receiverPermissions);
+        if (next.isEmpty()) {
+            return invalid("no " + type.traceName() + " transition from sender mode 0x" + Integer.toHexString(senderMode)
+                    + " and receiver mode 0x" + Integer.toHexString(receiverMode));
+        }
+        return new Plan(senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
+    }
+
+    private static SpciResult invalid(String reason) {
+        return SpciResult.error(SpciError.INVALID_PARAMETERS, reason);
+    }
+
+    private SpciResult apply(Vm from, Vm to, MemoryRegion region, Plan plan) {
+        DefaultPagePool pool = machine.pool();
+        DefaultPagePool local = DefaultPagePool.withFallback(pool);
+        SpciResult result;
+        try {
+            if (!prepareAll(from.table(), region, plan.newSenderMode(), pool)
+                    || !prepareAll(to.table(), region, plan.newReceiverMode(), pool)) {
+                result = SpciResult.error(SpciError.NO_MEMORY, "the page pool ran out while preparing the tables");
+            } else {
+                commitAll(from.table(), region, plan.newSenderMode(), local);
+                if (region.clearRequested() && !clearing.clear(region)) {
+                    // The sender's tables were prepared for its old mode too, and the pages its
+                    // commit freed wait in the local pool, so this cannot run out.
+                    commitAll(from.table(), region, plan.senderMode(), local);
+                    result = SpciResult.error(SpciError.NO_MEMORY, "the page pool ran out while clearing the memory");
+                } else {
+                    commitAll(to.table(), region, plan.newReceiverMode(), pool);
+                    result = SpciResult.success();
+                }
+            }
+        } finally {
+            local.fini();
+        }
+        to.table().defrag(pool);
+        from.table().defrag(pool);
+        return result;
+    }
+
+    private static boolean prepareAll(PageTable table, MemoryRegion region, int mode, PagePool pool) {
+        for (Constituent c : region.constituents()) {
+            if (!table.prepare(PhysicalAddress.of(c.address()), PhysicalAddress.of(c.end()), mode, pool)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void commitAll(PageTable table, MemoryRegion region, int mode, PagePool pool) {
+        for (Constituent c : region.constituents()) {
+            table.commitPrepared(PhysicalAddress.of(c.address()), PhysicalAddress.of(c.end()), mode, pool);
+        }
+    }
+}
