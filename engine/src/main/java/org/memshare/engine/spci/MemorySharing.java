@@ -49,8 +49,16 @@ public final class MemorySharing {
                 machine.arch().cache(), machine.pool());
     }
 
-    /** The request that passed the checks, with the modes to apply. */
-    private record Plan(int senderMode, int receiverMode, int newSenderMode, int newReceiverMode) {
+    /** What the checks conclude: a plan to apply, or a refusal. */
+    private sealed interface Verdict {
+    }
+
+    /** The request passed the checks; the modes to apply. */
+    private record Plan(int senderMode, int receiverMode, int newSenderMode, int newReceiverMode) implements Verdict {
+    }
+
+    /** The request breaks a rule of the protocol. */
+    private record Refusal(SpciResult result) implements Verdict {
     }
 
     /**
@@ -65,14 +73,11 @@ public final class MemorySharing {
         int receiverPermissions = type == ShareType.RELINQUISH
                 ? Mode.R | Mode.W | Mode.X
                 : region.attributes().get(0).attributes().receiverMode();
-        Plan plan;
-        {
-            Object checked = check(from, to, type, region, receiverPermissions);
-            if (checked instanceof SpciResult refusal) {
-                return refusal;
-            }
-            plan = (Plan) checked;
+        Verdict verdict = check(from, to, type, region, receiverPermissions);
+        if (verdict instanceof Refusal refusal) {
+            return refusal.result();
         }
+        Plan plan = (Plan) verdict;
         ShareRequest request = new ShareRequest(type, from.id(), to.id(), region, plan.senderMode(),
                 plan.receiverMode(), plan.newSenderMode(), plan.newReceiverMode());
         for (SharePolicy policy : policies) {
@@ -84,8 +89,8 @@ public final class MemorySharing {
         return apply(from, to, region, plan);
     }
 
-    /** Every check of the protocol: a {@link Plan}, or the {@link SpciResult} refusing the request. */
-    private Object check(Vm from, Vm to, ShareType type, MemoryRegion region, int receiverPermissions) {
+    /** Every check of the protocol, in the seed's order. */
+    private Verdict check(Vm from, Vm to, ShareType type, MemoryRegion region, int receiverPermissions) {
         if (from == to) {
             return invalid("the sender is the receiver");
         }
@@ -129,8 +134,8 @@ public final class MemorySharing {
         return new Plan(senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
     }
 
-    private static SpciResult invalid(String reason) {
-        return SpciResult.error(SpciError.INVALID_PARAMETERS, reason);
+    private static Refusal invalid(String reason) {
+        return new Refusal(SpciResult.error(SpciError.INVALID_PARAMETERS, reason));
     }
 
     private SpciResult apply(Vm from, Vm to, MemoryRegion region, Plan plan) {
