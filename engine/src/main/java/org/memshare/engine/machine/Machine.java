@@ -25,7 +25,7 @@ public final class Machine {
     private final PageTable hypervisorTable;
     private final List<Vm> vms;
     private final SparsePhysicalMemory memory;
-    private final Set<SharePolicy> policies;
+    private final List<SharePolicy> policies;
     private final ReentrantLock stage1Lock = new ReentrantLock();
 
     Machine(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory tableMemory,
@@ -37,7 +37,7 @@ public final class Machine {
         this.hypervisorTable = requireNonNull(hypervisorTable, "hypervisorTable is null");
         this.vms = List.copyOf(vms);
         this.memory = requireNonNull(memory, "memory is null");
-        this.policies = Set.copyOf(policies);
+        this.policies = List.copyOf(policies);
     }
 
     /** The memory VMs read and write (page tables live elsewhere). */
@@ -45,8 +45,8 @@ public final class Machine {
         return memory;
     }
 
-    /** The custom sharing policies installed for this machine (none by default). */
-    public Set<SharePolicy> policies() {
+    /** The custom sharing policies installed for this machine, in the order they were bound (none by default). */
+    public List<SharePolicy> policies() {
         return policies;
     }
 

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
@@ -40,11 +39,12 @@ import org.memshare.engine.pool.DefaultPagePool;
 public final class MemorySharing {
     private final Machine machine;
     private final MemoryClearing clearing;
-    private final Set<SharePolicy> policies;
+    private final List<SharePolicy> policies;
 
-    public MemorySharing(Machine machine, Set<SharePolicy> policies) {
+    /** @param policies asked in this order; the first refusal wins */
+    public MemorySharing(Machine machine, List<SharePolicy> policies) {
         this.machine = requireNonNull(machine, "machine is null");
-        this.policies = Set.copyOf(requireNonNull(policies, "policies is null"));
+        this.policies = List.copyOf(requireNonNull(policies, "policies is null"));
         this.clearing = new MemoryClearing(machine.hypervisorTable(), machine.stage1Lock(), machine.memory(),
                 machine.arch().cache(), machine.pool());
     }
@@ -81,7 +81,13 @@ public final class MemorySharing {
         ShareRequest request = new ShareRequest(type, from.id(), to.id(), region, plan.senderMode(),
                 plan.receiverMode(), plan.newSenderMode(), plan.newReceiverMode());
         for (SharePolicy policy : policies) {
-            Optional<String> refusal = policy.refusal(request);
+            Optional<String> refusal;
+            try {
+                refusal = requireNonNull(policy.refusal(request), "the policy answered null");
+            } catch (RuntimeException e) {
+                // A policy that fails refuses: the share must not go ahead on an unknown verdict.
+                return SpciResult.error(SpciError.DENIED, "policy " + policy.getClass().getName() + " failed: " + e);
+            }
             if (refusal.isPresent()) {
                 return SpciResult.error(SpciError.DENIED, refusal.get());
             }
