@@ -2,7 +2,8 @@ package org.memshare.arch.aarch64;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.memshare.api.addr.VirtualAddress;
 import org.memshare.api.arch.CacheMaintenance;
 import org.memshare.api.arch.UnsupportedConfigurationException;
@@ -45,11 +46,10 @@ public final class Aarch64DataCache implements CacheMaintenance {
      */
     static final int MAX_DMINLINE = 13;
 
-    private static final DataCacheObserver[] NONE = new DataCacheObserver[0];
-
     private final long ctrEl0;
     private final long lineSize;
-    private volatile DataCacheObserver[] observers = NONE;
+    /** Copy-on-write, so the maintenance calls read it without locking. */
+    private final List<DataCacheObserver> observers = new CopyOnWriteArrayList<>();
 
     /** A data cache with the default CTR_EL0, {@value #DEFAULT_CTR_EL0_HEX} (64-byte lines). */
     public Aarch64DataCache() {
@@ -102,33 +102,20 @@ public final class Aarch64DataCache implements CacheMaintenance {
     }
 
     /** Registers {@code observer}; it sees every later line maintenance. Registering twice reports twice. */
-    public synchronized void addObserver(DataCacheObserver observer) {
+    public void addObserver(DataCacheObserver observer) {
         requireNonNull(observer, "observer is null");
-        DataCacheObserver[] current = observers;
-        DataCacheObserver[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = observer;
-        observers = next;
+        observers.add(observer);
     }
 
     /** Unregisters one registration of {@code observer}; returns whether it was registered. */
-    public synchronized boolean removeObserver(DataCacheObserver observer) {
-        DataCacheObserver[] current = observers;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == observer) {
-                DataCacheObserver[] next = new DataCacheObserver[current.length - 1];
-                System.arraycopy(current, 0, next, 0, i);
-                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                observers = next.length == 0 ? NONE : next;
-                return true;
-            }
-        }
-        return false;
+    public boolean removeObserver(DataCacheObserver observer) {
+        return observers.remove(observer);
     }
 
     @Override
     public void flushDataCache(VirtualAddress base, long size) {
-        DataCacheObserver[] watching = observers;
-        if (watching.length == 0) {
+        List<DataCacheObserver> watching = observers;
+        if (watching.isEmpty()) {
             return;
         }
         long line = base.value() & -lineSize;

@@ -2,7 +2,8 @@ package org.memshare.arch.aarch64;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.memshare.api.addr.Addresses;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.VirtualAddress;
@@ -28,44 +29,29 @@ public final class Aarch64Tlb implements TlbMaintenance {
     /** The most pages invalidated one by one; above this, everything goes (as Linux does too). */
     public static final int MAX_PAGE_INVALIDATIONS = Addresses.ENTRIES_PER_TABLE;
 
-    private static final TlbObserver[] NONE = new TlbObserver[0];
-
     /** Copy-on-write, so the maintenance calls read it without locking. */
-    private volatile TlbObserver[] observers = NONE;
+    private final List<TlbObserver> observers = new CopyOnWriteArrayList<>();
 
     /** Registers {@code observer}; it sees every later maintenance instruction. Registering twice reports twice. */
-    public synchronized void addObserver(TlbObserver observer) {
+    public void addObserver(TlbObserver observer) {
         requireNonNull(observer, "observer is null");
-        TlbObserver[] current = observers;
-        TlbObserver[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = observer;
-        observers = next;
+        observers.add(observer);
     }
 
     /** Unregisters one registration of {@code observer}; returns whether it was registered. */
-    public synchronized boolean removeObserver(TlbObserver observer) {
-        TlbObserver[] current = observers;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == observer) {
-                TlbObserver[] next = new TlbObserver[current.length - 1];
-                System.arraycopy(current, 0, next, 0, i);
-                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                observers = next.length == 0 ? NONE : next;
-                return true;
-            }
-        }
-        return false;
+    public boolean removeObserver(TlbObserver observer) {
+        return observers.remove(observer);
     }
 
     /** Whether any observer is registered. */
     public boolean isObserved() {
-        return observers.length != 0;
+        return !observers.isEmpty();
     }
 
     @Override
     public void invalidateStage1(VirtualAddress begin, VirtualAddress end) {
-        TlbObserver[] watching = observers;
-        if (watching.length == 0) {
+        List<TlbObserver> watching = observers;
+        if (watching.isEmpty()) {
             return;
         }
         invalidate(watching, Stage.STAGE1, TlbObserver.NO_VM, begin.value(), end.value());
@@ -79,14 +65,14 @@ public final class Aarch64Tlb implements TlbMaintenance {
      */
     @Override
     public void invalidateStage2(int vmId, IntermediatePhysicalAddress begin, IntermediatePhysicalAddress end) {
-        TlbObserver[] watching = observers;
-        if (watching.length == 0) {
+        List<TlbObserver> watching = observers;
+        if (watching.isEmpty()) {
             return;
         }
         invalidate(watching, Stage.STAGE2, vmId, begin.value(), end.value());
     }
 
-    private static void invalidate(TlbObserver[] watching, Stage stage, int vmId, long begin, long end) {
+    private static void invalidate(List<TlbObserver> watching, Stage stage, int vmId, long begin, long end) {
         if (Long.compareUnsigned(end - begin, (long) MAX_PAGE_INVALIDATIONS * Addresses.PAGE_SIZE) > 0) {
             for (TlbObserver observer : watching) {
                 observer.invalidateAll(stage, vmId);
@@ -110,6 +96,6 @@ public final class Aarch64Tlb implements TlbMaintenance {
 
     @Override
     public String toString() {
-        return "aarch64 TLB maintenance (" + observers.length + " observer" + (observers.length == 1 ? "" : "s") + ")";
+        return "aarch64 TLB maintenance (" + observers.size() + " observer" + (observers.size() == 1 ? "" : "s") + ")";
     }
 }
