@@ -2,7 +2,6 @@ package org.memshare.conformance;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.memshare.api.arch.Arch;
@@ -32,8 +31,7 @@ public final class ArchsUnderTest {
         List<ArchPlugin> plugins = only == null || only.isBlank()
                 ? registry.plugins()
                 : List.of(registry.require(only.strip()));
-        int paBits = Optional.ofNullable(System.getProperty(PA_BITS_KEY)).map(Integer::parseInt)
-                .orElse(ArchConfig.DEFAULT_PA_BITS);
+        int paBits = paBits(System.getProperty(PA_BITS_KEY));
         List<Arch> arches = new ArrayList<>();
         for (ArchPlugin plugin : plugins) {
             try {
@@ -47,6 +45,17 @@ public final class ArchsUnderTest {
             throw new IllegalStateException("no arch plugin found on the class path");
         }
         return arches;
+    }
+
+    private static int paBits(String value) {
+        if (value == null || value.isBlank()) {
+            return ArchConfig.DEFAULT_PA_BITS;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(PA_BITS_KEY + " must be a number of bits, was '" + value + "'", e);
+        }
     }
 
     /** One argument per arch, named after it, for {@code @MethodSource}. */

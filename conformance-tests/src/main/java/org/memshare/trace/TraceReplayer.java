@@ -193,7 +193,8 @@ public final class TraceReplayer {
             hypervisor = new Hypervisor(machine);
             result(n, "ok");
         } else if (created instanceof MachineResult.Failed failed
-                && failed.failure() == MachineResult.Failure.UNKNOWN_ARCH) {
+                && (failed.failure() == MachineResult.Failure.UNKNOWN_ARCH
+                        || failed.failure() == MachineResult.Failure.BROKEN_PLUGIN)) {
             error(n, failed.message());
         } else {
             result(n, "fail");
@@ -211,21 +212,21 @@ public final class TraceReplayer {
         switch (map.kind()) {
             case MAP -> result(n, table.map(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
             case PREPARE -> {
-                boolean ok = table.prepare(begin, end, map.mode(), machine.pool());
-                if (ok) {
-                    pendingPrepares.merge(PreparedRange.of(map), 1, Integer::sum);
-                }
-                result(n, ok ? "ok" : "fail");
+                // A prepare that failed still pairs with its commit: Hafnium's commit would then
+                // allocate what the prepare could not, if the pool has it by then.
+                pendingPrepares.merge(PreparedRange.of(map), 1, Integer::sum);
+                result(n, table.prepare(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
             }
             case COMMIT -> commit(n, map, table);
         }
     }
 
     /**
-     * A commit needs an earlier successful prepare of the same VM, range and mode that no commit
-     * has used yet. As in Hafnium, it may still allocate: a commit in between can have merged
-     * away the tables the prepare made (the corpus does this). Where Hafnium would panic because
-     * the pool ran out, this reports an error with no mapping changed.
+     * A commit needs an earlier prepare (successful or not) of the same VM, range and mode that
+     * no commit has used yet. It then behaves as Hafnium's commit: if a commit in between merged away the
+     * tables the prepare made (the corpus does this), it allocates them again, from tables it
+     * frees earlier in the same walk or from the pool. Where the pool cannot supply the walk,
+     * Hafnium would panic; this prints an error and changes nothing.
      */
     private void commit(int n, Operation.MapRange map, PageTable table) {
         PreparedRange key = PreparedRange.of(map);
@@ -236,11 +237,9 @@ public final class TraceReplayer {
                     + " has no matching prepare (nothing changed)");
             return;
         }
-        PhysicalAddress begin = PhysicalAddress.of(map.begin());
-        PhysicalAddress end = PhysicalAddress.of(map.end());
-        if (!table.commit(begin, end, map.mode(), machine.pool())
-                && !table.map(begin, end, map.mode(), machine.pool())) {
-            error(n, "commit of " + range + " needs tables and the pool is empty (Hafnium would panic; no mapping changed)");
+        if (!table.commit(PhysicalAddress.of(map.begin()), PhysicalAddress.of(map.end()), map.mode(),
+                machine.pool())) {
+            error(n, "commit of " + range + " needs more tables than the pool holds (Hafnium would panic; nothing changed)");
             return;
         }
         if (pending == 1) {

@@ -172,9 +172,43 @@ class TraceReplayerTest {
                 "commit 1 0x0 0x40000000 0x3", "map 2 0x0 0x1000 0x1", "map 2 0x200000 0x201000 0x1",
                 "map 2 0x400000 0x401000 0x1", "pool", "commit 1 0x1000 0x2000 0x7", "mode 1 0x1000 0x2000");
         assertTrue(run.output().contains("10: free 0\n"), run.output());
-        assertTrue(run.output().contains("11: error commit of 0x1000..0x2000 needs tables and the pool is empty"),
+        assertTrue(run.output().contains("11: error commit of 0x1000..0x2000 needs more tables than the pool holds"),
                 run.output());
         assertTrue(run.output().contains("12: mode 0x3\n"), run.output());
+    }
+
+    @Test
+    void aCommitWalkReusesTablesItFreesAsHafniumsDoesEvenWithAnEmptyPool() {
+        // Checked against Hafnium's own mm.c: the commit frees the [0, 2 MiB) table, then splits
+        // [2 MiB, 4 MiB) with it.
+        Run run = run("init arch=fake pool_pages=8 vms=1", "map 1 0 0x1000 0x7", "prepare 1 0 0x201000 0x3",
+                "map 1 0x200000 0x400000 0x7", "map 1 0x40000000 0x40200000 0x7", "pool",
+                "commit 1 0 0x201000 0x3", "pool", "mode 1 0 0x1000");
+        assertEquals("1: ok\n2: ok\n3: ok\n4: ok\n5: ok\n6: free 0\n7: ok\n8: free 0\n9: mode 0x3\n", run.output());
+    }
+
+    @Test
+    void aCommitThePoolCannotSupplyChangesNeitherTablesNorPool() {
+        Run run = run("init arch=fake pool_pages=8 vms=1", "prepare 1 0x1000 0x2000 0x7", "unmap 1 0 0x40000000",
+                "map 1 0x40000000 0x40001000 0x7", "pool", "dump vm=1",
+                "commit 1 0x1000 0x2000 0x7", "pool", "dump vm=1");
+        String out = run.output();
+        assertTrue(out.contains("5: free 1\n"), out);
+        assertTrue(out.contains("8: free 1\n"), out);
+        assertTrue(out.contains("7: error commit of 0x1000..0x2000 needs more tables than the pool holds"), out);
+        List<String> before = out.lines().filter(l -> l.startsWith("6: ")).map(l -> l.substring(3)).toList();
+        List<String> after = out.lines().filter(l -> l.startsWith("9: ")).map(l -> l.substring(3)).toList();
+        assertEquals(before, after);
+    }
+
+    @Test
+    void aPrepareThatFailedStillPairsWithItsCommit() {
+        // The prepare runs out of memory; an unmap then frees tables, and the commit allocates
+        // what the prepare could not, as Hafnium's commit would.
+        Run run = run("init arch=fake pool_pages=8 vms=1", "map 1 0x40000000 0x40001000 0x7",
+                "prepare 1 0x1000 0x2000 0x3", "unmap 1 0x40000000 0x40001000", "defrag 1",
+                "commit 1 0x1000 0x2000 0x3", "mode 1 0x1000 0x2000");
+        assertEquals("1: ok\n2: ok\n3: fail\n4: ok\n5: ok\n6: ok\n7: mode 0x3\n", run.output());
     }
 
     @Test

@@ -56,6 +56,20 @@ public final class Hypervisor {
      * success it is delivered to the receiver's mailbox, which stays busy until released.
      */
     public SpciResult send(int senderId, int receiverId, int size) {
+        return send(senderId, receiverId, size, null);
+    }
+
+    /**
+     * Writes {@code message} into the sender's send buffer and sends it, as one step under both
+     * VMs' locks, so no other sender can change the buffer in between. Nothing is written when
+     * the send is refused before the buffer would be read.
+     */
+    public SpciResult send(int senderId, int receiverId, byte[] message) {
+        requireNonNull(message, "message is null");
+        return send(senderId, receiverId, message.length, message);
+    }
+
+    private SpciResult send(int senderId, int receiverId, int size, byte[] message) {
         Optional<Vm> from = machine.vm(senderId);
         if (from.isEmpty()) {
             return SpciResult.error(SpciError.INVALID_PARAMETERS, "no VM " + senderId);
@@ -75,6 +89,9 @@ public final class Hypervisor {
         Vm receiver = to.get();
         Vm.lockBoth(sender, receiver);
         try {
+            if (message != null) {
+                sender.mailbox().writeSendBuffer(message);
+            }
             if (receiver.mailbox().isBusy()) {
                 return SpciResult.error(SpciError.BUSY, "VM " + receiverId + "'s mailbox is full");
             }
@@ -82,10 +99,10 @@ public final class Hypervisor {
                 return SpciResult.error(SpciError.INVALID_PARAMETERS,
                         "a message of " + size + " bytes is shorter than its header");
             }
-            byte[] message = sender.mailbox().copyOfSendBuffer(size);
-            SpciResult result = handle(sender, receiver, message);
+            byte[] copy = sender.mailbox().copyOfSendBuffer(size);
+            SpciResult result = handle(sender, receiver, copy);
             if (result.isSuccess()) {
-                receiver.mailbox().deliver(senderId, message);
+                receiver.mailbox().deliver(senderId, copy);
             }
             return result;
         } finally {
@@ -93,34 +110,14 @@ public final class Hypervisor {
         }
     }
 
-    /** Writes {@code message} into the sender's send buffer, then {@link #send(int, int, int)}s it. */
-    public SpciResult send(int senderId, int receiverId, byte[] message) {
-        Optional<Vm> from = machine.vm(senderId);
-        if (from.isEmpty()) {
-            return SpciResult.error(SpciError.INVALID_PARAMETERS, "no VM " + senderId);
-        }
-        if (message.length > Mailbox.SIZE) {
-            return SpciResult.error(SpciError.INVALID_PARAMETERS,
-                    "a message of " + message.length + " bytes does not fit the " + Mailbox.SIZE + "-byte mailbox");
-        }
-        Vm sender = from.get();
-        sender.lock().lock();
-        try {
-            sender.mailbox().writeSendBuffer(message);
-        } finally {
-            sender.lock().unlock();
-        }
-        return send(senderId, receiverId, message.length);
-    }
-
     private SpciResult handle(Vm sender, Vm receiver, byte[] message) {
-        int typeCode = (message[0] & 0xff) | (message[1] & 0xff) << 8;
         Decoded decoded = MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE,
                 message.length - MemoryRegionCodec.HEADER_SIZE);
         if (decoded instanceof Decoded.Rejected rejected) {
             return SpciResult.error(rejected.error(), rejected.reason());
         }
         MemoryRegion region = ((Decoded.Ok) decoded).region();
+        int typeCode = MemoryRegionCodec.messageType(message).orElseThrow();
         Optional<ShareType> type = ShareType.fromCode(typeCode);
         if (type.isEmpty()) {
             return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode);
@@ -153,38 +150,61 @@ public final class Hypervisor {
 
     /** Whether {@code vmId}'s stage-2 translation allows {@code access} at {@code address}. */
     public boolean canAccess(int vmId, long address, Access access) {
-        OptionalInt mode = modeAt(vmId, address);
-        return mode.isPresent() && (mode.getAsInt() & Mode.INVALID) == 0 && (mode.getAsInt() & access.modeBit) != 0;
-    }
-
-    private OptionalInt modeAt(int vmId, long address) {
+        requireNonNull(access, "access is null");
         Optional<Vm> vm = machine.vm(vmId);
         if (vm.isEmpty()) {
-            return OptionalInt.empty();
+            return false;
         }
         vm.get().lock().lock();
         try {
-            return vm.get().table().mode(IntermediatePhysicalAddress.of(address),
-                    IntermediatePhysicalAddress.of(address + 1));
+            return allows(vm.get(), address, access);
         } finally {
             vm.get().lock().unlock();
         }
     }
 
-    /** The 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId} reads them, or empty on a fault. */
-    public OptionalLong read(int vmId, long address) {
-        if ((address & 7) != 0 || !canAccess(vmId, address, Access.READ)) {
-            return OptionalLong.empty();
-        }
-        return OptionalLong.of(machine.memory().read64(PhysicalAddress.of(address)));
+    /** The check itself; the caller holds the VM's lock. */
+    private static boolean allows(Vm vm, long address, Access access) {
+        OptionalInt mode = vm.table().mode(IntermediatePhysicalAddress.of(address),
+                IntermediatePhysicalAddress.of(address + 1));
+        return mode.isPresent() && (mode.getAsInt() & Mode.INVALID) == 0 && (mode.getAsInt() & access.modeBit) != 0;
     }
 
-    /** Writes 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId}; false on a fault. */
+    /**
+     * The 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId} reads them, or empty on a
+     * fault. The check and the read happen under the VM's lock, so no share can slip between.
+     */
+    public OptionalLong read(int vmId, long address) {
+        Optional<Vm> vm = machine.vm(vmId);
+        if (vm.isEmpty() || (address & 7) != 0) {
+            return OptionalLong.empty();
+        }
+        vm.get().lock().lock();
+        try {
+            if (!allows(vm.get(), address, Access.READ)) {
+                return OptionalLong.empty();
+            }
+            return OptionalLong.of(machine.memory().read64(PhysicalAddress.of(address)));
+        } finally {
+            vm.get().lock().unlock();
+        }
+    }
+
+    /** Writes 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId}, checked and written under its lock; false on a fault. */
     public boolean write(int vmId, long address, long value) {
-        if ((address & 7) != 0 || !canAccess(vmId, address, Access.WRITE)) {
+        Optional<Vm> vm = machine.vm(vmId);
+        if (vm.isEmpty() || (address & 7) != 0) {
             return false;
         }
-        machine.memory().write64(PhysicalAddress.of(address), value);
-        return true;
+        vm.get().lock().lock();
+        try {
+            if (!allows(vm.get(), address, Access.WRITE)) {
+                return false;
+            }
+            machine.memory().write64(PhysicalAddress.of(address), value);
+            return true;
+        } finally {
+            vm.get().lock().unlock();
+        }
     }
 }

@@ -11,6 +11,8 @@ public sealed interface MachineResult {
         UNKNOWN_ARCH,
         /** The arch refused the configuration, for example an unsupported PA size. */
         UNSUPPORTED_CONFIGURATION,
+        /** The arch plugin failed, or returned an arch the engine cannot use. */
+        BROKEN_PLUGIN,
         /** The page pool is too small for the root tables. */
         OUT_OF_MEMORY
     }

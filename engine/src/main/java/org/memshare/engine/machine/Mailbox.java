@@ -2,6 +2,7 @@ package org.memshare.engine.machine;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.memshare.api.spci.MemoryRegionCodec;
 
 /**
  * A VM's mailbox: a 4 KiB send buffer the VM writes its outgoing message into, and a 4 KiB
@@ -11,7 +12,7 @@ import java.util.Optional;
  */
 public final class Mailbox {
     /** The size of each buffer. */
-    public static final int SIZE = 4096;
+    public static final int SIZE = MemoryRegionCodec.MAILBOX_SIZE;
 
     /** A delivered message: who sent it and its bytes. */
     public record Message(int sender, byte[] bytes) {
@@ -30,6 +31,7 @@ public final class Mailbox {
 
     /** Writes {@code message} at the start of the send buffer, as the VM itself would. */
     public void writeSendBuffer(byte[] message) {
+        java.util.Objects.requireNonNull(message, "message is null");
         if (message.length > SIZE) {
             throw new IllegalArgumentException("a message of " + message.length + " bytes does not fit the "
                     + SIZE + "-byte send buffer");

@@ -35,7 +35,7 @@ public final class SparsePhysicalMemory implements PhysicalMemory {
 
     @Override
     public long read64(PhysicalAddress address) {
-        long a = address.value();
+        long a = requireNonNull(address, "address is null").value();
         requireAligned(a);
         byte[] page = pages.get(key(a));
         return page == null ? 0 : (long) LONGS.getVolatile(page, (int) (a & (PAGE - 1)));
@@ -43,7 +43,7 @@ public final class SparsePhysicalMemory implements PhysicalMemory {
 
     @Override
     public void write64(PhysicalAddress address, long value) {
-        long a = address.value();
+        long a = requireNonNull(address, "address is null").value();
         requireAligned(a);
         LONGS.setVolatile(pageForWrite(a), (int) (a & (PAGE - 1)), value);
     }
@@ -89,24 +89,27 @@ public final class SparsePhysicalMemory implements PhysicalMemory {
     public void zero(PhysicalAddress address, long size) {
         requireNonNull(address, "address is null");
         long begin = address.value();
-        long end = begin + size;
         if (size == 0) {
             return;
         }
-        // Whole pages inside the range are dropped; the partial pages at either end are zeroed in place.
+        // The range stops at the top of the address space: it never wraps into low memory.
+        long end = begin + size;
+        boolean toTop = begin != 0 && Long.compareUnsigned(size, -begin) >= 0;
         long firstWhole = Addresses.roundUpToPage(begin);
-        long lastWhole = Addresses.roundDownToPage(end);
-        boolean wraps = Long.compareUnsigned(end, begin) < 0;
-        if (wraps) {
-            lastWhole = 0;
+        if (Long.compareUnsigned(firstWhole, begin) < 0) {
+            // begin lies in the last page, so no whole page follows it.
+            zeroPartial(begin, toTop ? 0 : end);
+            return;
         }
-        if (!wraps && Long.compareUnsigned(firstWhole, lastWhole) >= 0) {
+        long lastWhole = toTop ? 0 : Addresses.roundDownToPage(end);
+        if (!toTop && Long.compareUnsigned(firstWhole, lastWhole) >= 0) {
             zeroPartial(begin, end);
             return;
         }
+        // Whole pages inside the range are dropped; the partial pages at either end are zeroed in place.
         zeroPartial(begin, firstWhole);
         dropPages(firstWhole, lastWhole);
-        if (!wraps) {
+        if (!toTop) {
             zeroPartial(lastWhole, end);
         }
     }
@@ -120,8 +123,9 @@ public final class SparsePhysicalMemory implements PhysicalMemory {
         }
     }
 
+    /** Zeroes {@code [begin, end)} within one page; an end of 0 means the end of that page at the top of memory. */
     private void zeroPartial(long begin, long end) {
-        if (Long.compareUnsigned(begin, end) >= 0) {
+        if (begin == end) {
             return;
         }
         byte[] page = pages.get(key(begin));

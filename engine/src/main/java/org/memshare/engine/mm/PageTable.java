@@ -43,9 +43,6 @@ import org.memshare.api.pool.PagePool;
  */
 public final class PageTable {
 
-    /** A pool that never has memory: a prepare walk with it succeeds only if nothing needs allocating. */
-    private static final PagePool NO_MEMORY = new EmptyPool();
-
     private final PageTableFormat format;
     private final Stage stage;
     private final TableMemory memory;
@@ -146,6 +143,8 @@ public final class PageTable {
      * @return false if the pool ran out, in which case no mapping changed
      */
     public boolean map(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
         long attrs = attrsFor(mode);
         boolean unmap = Mode.isUnmapped(mode);
         if (!update(begin.value(), end.value(), attrs, unmap, false, pool)) {
@@ -157,6 +156,8 @@ public final class PageTable {
 
     /** Removes every mapping in {@code [begin, end)}; false (nothing changed) if the pool ran out. */
     public boolean unmap(PhysicalAddress begin, PhysicalAddress end, PagePool pool) {
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
         return map(begin, end, Mode.UNMAPPED_MASK, pool);
     }
 
@@ -168,23 +169,135 @@ public final class PageTable {
      * @return false if the pool ran out (tables already added stay, mapping nothing new)
      */
     public boolean prepare(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
         return update(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode), false, pool);
     }
 
     /**
-     * The second half of {@link #map}, checked: commits only if the tables are ready, that is if
-     * the commit would allocate nothing.
+     * The second half of {@link #map}, as Hafnium's commit: updates the mapping, allocating from
+     * {@code pool} any table the walk needs that a prepare did not leave (a commit in between
+     * can have merged prepared tables away) and freeing replaced tables into it, in walk order,
+     * so tables freed early in the walk pay for allocations later in it.
      *
-     * @return false, changing nothing, if a matching {@link #prepare} is missing
+     * <p>Where Hafnium would run out of memory part way and panic, this first counts what the
+     * walk would take and give back, and refuses.
+     *
+     * @return false, changing nothing, if the pool cannot supply the walk
      */
     public boolean commit(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
+        requireNonNull(pool, "pool is null");
         long attrs = attrsFor(mode);
         boolean unmap = Mode.isUnmapped(mode);
-        if (!update(begin.value(), end.value(), attrs, unmap, false, NO_MEMORY)) {
+        if (!new CommitBudget(pool.freeCount()).fits(begin.value(), end.value(), attrs, unmap)) {
             return false;
         }
         update(begin.value(), end.value(), attrs, unmap, true, pool);
         return true;
+    }
+
+    /**
+     * A dry run of a commit walk that changes nothing: it makes the walk's decisions on the real
+     * tables, and on scratch copies of the tables the walk would create, counting the tables the
+     * walk would allocate and free in order against what the pool holds.
+     */
+    private final class CommitBudget {
+        private long available;
+
+        CommitBudget(long available) {
+            this.available = available;
+        }
+
+        boolean fits(long begin, long end, long attrs, boolean unmap) {
+            end = roundUpToPage(end);
+            begin = format.clearPa(begin);
+            if (Long.compareUnsigned(end, addressSpaceEnd) > 0) {
+                end = addressSpaceEnd;
+            }
+            long rootSize = entrySize(rootLevel);
+            int rootIndex = index(begin, rootLevel);
+            for (long next = begin; Long.compareUnsigned(next, end) < 0; next = startOfNextBlock(next, rootSize)) {
+                if (!level(next, end, attrs, memory.table(root + rootIndex * PAGE_SIZE), maxLevel, unmap)) {
+                    return false;
+                }
+                rootIndex++;
+            }
+            return true;
+        }
+
+        /** Mirrors {@link #mapLevel} in commit mode without writing anything. */
+        private boolean level(long begin, long end, long attrs, long[] table, int level, boolean unmap) {
+            long levelEnd = levelEnd(begin, level);
+            if (Long.compareUnsigned(end, levelEnd) > 0) {
+                end = levelEnd;
+            }
+            long size = entrySize(level);
+            int i = index(begin, level);
+            while (Long.compareUnsigned(begin, end) < 0) {
+                long pte = table[i];
+                boolean alreadyDone = unmap
+                        ? !format.isPresent(pte, level)
+                        : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
+                if (alreadyDone) {
+                    // Nothing to count.
+                } else if (Long.compareUnsigned(end - begin, size) >= 0 && (begin & (size - 1)) == 0
+                        && (unmap || format.isBlockAllowed(level))) {
+                    available += tablesUnder(pte, level);
+                } else if (format.isTable(pte, level)) {
+                    if (!level(begin, end, attrs, memory.table(format.tableAddress(pte, level)), level - 1, unmap)) {
+                        return false;
+                    }
+                } else {
+                    if (available == 0) {
+                        return false;
+                    }
+                    available--;
+                    long[] scratch = new long[ENTRIES_PER_TABLE];
+                    fillSplit(scratch, pte, level);
+                    if (!level(begin, end, attrs, scratch, level - 1, unmap)) {
+                        return false;
+                    }
+                }
+                begin = startOfNextBlock(begin, size);
+                i++;
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The entries a table replacing {@code pte} starts with: a block split into equivalent
+     * blocks one level down, each built from its own address (the seed added to the encoded
+     * entry, which corrupts addresses on the fake arch; later Hafnium fixed it), or else absent
+     * entries.
+     */
+    private void fillSplit(long[] entries, long pte, int level) {
+        int below = level - 1;
+        if (format.isBlock(pte, level)) {
+            long base = format.blockAddress(pte, level);
+            long attrs = format.attrs(pte, level);
+            long step = entrySize(below);
+            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+                entries[k] = format.blockPte(below, base + k * step, attrs);
+            }
+        } else {
+            Arrays.fill(entries, format.absentPte(below));
+        }
+    }
+
+    /** How many tables {@code pte} points at, itself and all below it. */
+    private long tablesUnder(long pte, int level) {
+        if (!format.isTable(pte, level)) {
+            return 0;
+        }
+        long[] table = memory.table(format.tableAddress(pte, level));
+        long count = 1;
+        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
+            count += tablesUnder(table[k], level - 1);
+        }
+        return count;
     }
 
     /**
@@ -196,6 +309,8 @@ public final class PageTable {
      *     mapping is then partly committed
      */
     public void commitPrepared(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
         if (!update(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode), true, pool)) {
             throw new IllegalStateException("commit of " + begin + ".." + end + " needed memory: it was not prepared");
         }
@@ -206,6 +321,7 @@ public final class PageTable {
     }
 
     private boolean update(long begin, long end, long attrs, boolean unmap, boolean commit, PagePool pool) {
+        requireNonNull(pool, "pool is null");
         end = roundUpToPage(end);
         begin = format.clearPa(begin);
         if (Long.compareUnsigned(end, addressSpaceEnd) > 0) {
@@ -283,19 +399,7 @@ public final class PageTable {
             return null;
         }
         long[] subtable = memory.table(subtablePa);
-        int below = level - 1;
-        if (format.isBlock(pte, level)) {
-            // Each new entry is built from its own address (the seed added to the encoded entry,
-            // which corrupts addresses on the fake arch; later Hafnium fixed it).
-            long base = format.blockAddress(pte, level);
-            long attrs = format.attrs(pte, level);
-            long step = entrySize(below);
-            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-                subtable[k] = format.blockPte(below, base + k * step, attrs);
-            }
-        } else {
-            Arrays.fill(subtable, format.absentPte(below));
-        }
+        fillSplit(subtable, pte, level);
         replaceEntry(begin, table, i, format.tablePte(level, subtablePa), level, pool);
         return subtable;
     }
@@ -345,6 +449,7 @@ public final class PageTable {
 
     /** Frees every table of this page table, the roots included, back to {@code pool}; the table is unusable after. */
     public void fini(PagePool pool) {
+        requireNonNull(pool, "pool is null");
         for (int r = 0; r < rootTableCount; r++) {
             long[] table = memory.table(root + r * PAGE_SIZE);
             for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
@@ -365,6 +470,7 @@ public final class PageTable {
      * first entry was a table into a block on the fake arch; every entry is checked here.
      */
     public void defrag(PagePool pool) {
+        requireNonNull(pool, "pool is null");
         for (int r = 0; r < rootTableCount; r++) {
             long[] table = memory.table(root + r * PAGE_SIZE);
             for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
@@ -422,6 +528,8 @@ public final class PageTable {
      * ends beyond the address space. Modes are read with the arch's stage-2 conversion.
      */
     public OptionalInt mode(IntermediatePhysicalAddress begin, IntermediatePhysicalAddress end) {
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
         long first = roundDownToPage(begin.value());
         long last = roundUpToPage(end.value());
         if (Long.compareUnsigned(last, addressSpaceEnd) > 0 || Long.compareUnsigned(first, last) >= 0) {
@@ -518,43 +626,6 @@ public final class PageTable {
     /** The start of the next block of {@code size} (a power of two) after {@code address}, wrapping. */
     static long startOfNextBlock(long address, long size) {
         return (address + size) & -size;
-    }
-
-    /** The pool that never has memory. */
-    private static final class EmptyPool implements PagePool {
-        @Override
-        public long entrySize() {
-            return PAGE_SIZE;
-        }
-
-        @Override
-        public boolean addChunk(long begin, long size) {
-            return false;
-        }
-
-        @Override
-        public long alloc() {
-            return NO_ENTRY;
-        }
-
-        @Override
-        public long allocContiguous(long count, long align) {
-            return NO_ENTRY;
-        }
-
-        @Override
-        public void free(long address) {
-            throw new IllegalStateException("a prepare walk freed a table");
-        }
-
-        @Override
-        public long freeCount() {
-            return 0;
-        }
-
-        @Override
-        public void fini() {
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.memshare.engine.mm;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.memshare.api.addr.Addresses;
 
 /**
@@ -17,12 +18,15 @@ public final class TableMemory {
     private static final int REGION_SHIFT = 30;
     private static final int PAGES_PER_REGION = 1 << (REGION_SHIFT - Addresses.PAGE_BITS);
 
-    /** One region's pages; immutable apart from the page slots, so it can be shared without locks. */
-    private record Region(long number, long[][] pages) {
+    /**
+     * One region's pages. A slot is filled once, by compare-and-set, so a thread that looks a
+     * page up never replaces a table another thread has just created there.
+     */
+    private record Region(long number, AtomicReferenceArray<long[]> pages) {
     }
 
     private final ConcurrentMap<Long, Region> regions = new ConcurrentHashMap<>();
-    private Region lastRegion = new Region(-1, null);
+    private Region lastRegion = new Region(-1, new AtomicReferenceArray<>(0));
 
     /**
      * The table stored in the page at {@code pa} (its page offset is ignored). The array is live:
@@ -32,14 +36,14 @@ public final class TableMemory {
         long number = pa >>> REGION_SHIFT;
         Region region = lastRegion;
         if (region.number() != number) {
-            region = regions.computeIfAbsent(number, n -> new Region(n, new long[PAGES_PER_REGION][]));
+            region = regions.computeIfAbsent(number, n -> new Region(n, new AtomicReferenceArray<>(PAGES_PER_REGION)));
             lastRegion = region;
         }
         int index = (int) (pa >>> Addresses.PAGE_BITS) & (PAGES_PER_REGION - 1);
-        long[] table = region.pages()[index];
+        long[] table = region.pages().get(index);
         if (table == null) {
-            table = new long[Addresses.ENTRIES_PER_TABLE];
-            region.pages()[index] = table;
+            region.pages().compareAndSet(index, null, new long[Addresses.ENTRIES_PER_TABLE]);
+            table = region.pages().get(index);
         }
         return table;
     }

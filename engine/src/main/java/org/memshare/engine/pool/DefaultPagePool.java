@@ -33,7 +33,8 @@ public final class DefaultPagePool implements PagePool {
     }
 
     private final long entrySize;
-    private PagePool fallback;
+    /** Read without the monitor by allocations that fall through, so volatile. */
+    private volatile PagePool fallback;
     private Chunk chunks;
     /** The free list as a stack: the head of Hafnium's list is the last element. */
     private long[] freeList = new long[16];
@@ -169,7 +170,7 @@ public final class DefaultPagePool implements PagePool {
     public synchronized long freeCount() {
         long count = freeListSize;
         for (Chunk chunk = chunks; chunk != null; chunk = chunk.next) {
-            count += (chunk.limit - chunk.begin) / entrySize;
+            count += Long.divideUnsigned(chunk.limit - chunk.begin, entrySize);
         }
         return count;
     }

@@ -1,5 +1,7 @@
 package org.memshare.engine.spci;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.concurrent.locks.ReentrantLock;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.CacheMaintenance;
@@ -17,20 +19,20 @@ import org.memshare.engine.pool.DefaultPagePool;
  * from the data cache and unmapped; then the stage-1 table is defragmented. Tables come from a
  * local pool that falls back to the machine's, so the pool counts match the reference.
  */
-public final class MemoryClearing {
+final class MemoryClearing {
     private final PageTable stage1;
     private final ReentrantLock stage1Lock;
     private final PhysicalMemory memory;
     private final CacheMaintenance cache;
     private final DefaultPagePool pool;
 
-    public MemoryClearing(PageTable stage1, ReentrantLock stage1Lock, PhysicalMemory memory, CacheMaintenance cache,
+    MemoryClearing(PageTable stage1, ReentrantLock stage1Lock, PhysicalMemory memory, CacheMaintenance cache,
             DefaultPagePool pool) {
-        this.stage1 = stage1;
-        this.stage1Lock = stage1Lock;
-        this.memory = memory;
-        this.cache = cache;
-        this.pool = pool;
+        this.stage1 = requireNonNull(stage1, "stage1 is null");
+        this.stage1Lock = requireNonNull(stage1Lock, "stage1Lock is null");
+        this.memory = requireNonNull(memory, "memory is null");
+        this.cache = requireNonNull(cache, "cache is null");
+        this.pool = requireNonNull(pool, "pool is null");
     }
 
     /**
@@ -39,7 +41,7 @@ public final class MemoryClearing {
      *
      * @return false if the pool ran out mapping a constituent
      */
-    public boolean clear(MemoryRegion region) {
+    boolean clear(MemoryRegion region) {
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         try {
             for (Constituent c : region.constituents()) {

@@ -12,7 +12,9 @@ import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.pool.PagePool;
 import org.memshare.api.spci.Constituent;
+import org.memshare.api.spci.Decoded;
 import org.memshare.api.spci.MemoryRegion;
+import org.memshare.api.spci.MemoryRegionCodec;
 import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.machine.Machine;
@@ -70,6 +72,11 @@ public final class MemorySharing {
         requireNonNull(to, "to is null");
         requireNonNull(type, "type is null");
         requireNonNull(region, "region is null");
+        // A region built in code, not decoded from a message, must pass the decoder's rules too.
+        Decoded wellFormed = MemoryRegionCodec.decode(MemoryRegionCodec.encode(region));
+        if (wellFormed instanceof Decoded.Rejected rejected) {
+            return SpciResult.error(rejected.error(), rejected.reason());
+        }
         int receiverPermissions = type == ShareType.RELINQUISH
                 ? Mode.R | Mode.W | Mode.X
                 : region.attributes().get(0).attributes().receiverMode();

@@ -90,6 +90,29 @@ class SparsePhysicalMemoryTest {
     }
 
     @Test
+    void zeroingWithinTheLastPageTouchesNothingElse() {
+        memory.write64(pa(0x8000_0000L), 9);
+        memory.write64(pa(0xffff_ffff_ffff_ff00L), 1);
+        memory.write64(pa(0xffff_ffff_ffff_ff80L), 2);
+        memory.zero(pa(0xffff_ffff_ffff_ff00L), 0x80);
+        assertEquals(0, memory.read64(pa(0xffff_ffff_ffff_ff00L)));
+        assertEquals(2, memory.read64(pa(0xffff_ffff_ffff_ff80L)), "beyond the range");
+        assertEquals(9, memory.read64(pa(0x8000_0000L)), "other pages stay");
+        memory.zero(pa(0xffff_ffff_ffff_ff00L), 0x1000);
+        assertEquals(0, memory.read64(pa(0xffff_ffff_ffff_ff80L)), "a range past the top stops there");
+        assertEquals(9, memory.read64(pa(0x8000_0000L)));
+    }
+
+    @Test
+    void zeroingFromAddressZeroIsAnOrdinaryRange() {
+        memory.write64(pa(0), 1);
+        memory.write64(pa(0x1000), 2);
+        memory.zero(pa(0), 0x1000);
+        assertEquals(0, memory.read64(pa(0)));
+        assertEquals(2, memory.read64(pa(0x1000)));
+    }
+
+    @Test
     void zeroingUpToTheTopOfTheAddressSpaceWrapsLikeC() {
         memory.write64(pa(0xffff_ffff_ffff_e000L), 1);
         memory.write64(pa(0xffff_ffff_ffff_fff8L), 2);

@@ -354,38 +354,71 @@ class PageTableTest extends PageTableTestSupport {
         assertEquals(0, indexAt(high, 2), "high page is under the first entry of root 1");
     }
 
-    /**
-     * Checked commit: without a matching prepare (tables missing) commit returns false and
-     * changes nothing, neither the pool nor any entry.
-     */
-    @Test
-    void commitWithoutPrepareReturnsFalseAndChangesNothing() {
-        List<String> before = dump();
-        long free = pool.freeCount();
-
-        assertFalse(table.commit(pa(0), pa(PAGE), 0, pool));
-
-        assertEquals(free, pool.freeCount());
-        assertUnchangedSince(before);
-        assertEverythingAbsent();
+    /** Takes every entry left in the pool; give them back with {@link #refill}. */
+    private List<Long> drainPool() {
+        List<Long> taken = new java.util.ArrayList<>();
+        for (long entry = pool.alloc(); entry != org.memshare.api.pool.PagePool.NO_ENTRY; entry = pool.alloc()) {
+            taken.add(entry);
+        }
+        return taken;
     }
 
-    /** Checked commit: a commit that would have to split a block is refused without a prepare. */
+    private void refill(List<Long> taken) {
+        taken.forEach(pool::free);
+    }
+
+    /**
+     * Commit as Hafnium's: without a prepare it allocates the tables it needs from the pool
+     * (mm.c's commit walk populates as it goes), so it maps exactly as map would.
+     */
     @Test
-    void commitThatWouldSplitABlockReturnsFalseWithoutPrepare() {
-        assertTrue(map(0, VM_MEM_END, 0));
-        List<String> before = dump();
+    void commitWithoutPrepareAllocatesWhatItNeedsLikeHafnium() {
         long free = pool.freeCount();
+
+        assertTrue(table.commit(pa(0), pa(PAGE), Mode.R, pool));
+
+        assertEquals(free - 2, pool.freeCount(), "a level-1 and a level-0 table");
+        assertEquals(OptionalInt.of(Mode.R), modeOf(0, PAGE));
+    }
+
+    /** Where the pool cannot supply the walk (Hafnium would panic), commit refuses and changes nothing. */
+    @Test
+    void commitThePoolCannotSupplyReturnsFalseAndChangesNothing() {
+        assertTrue(map(0, VM_MEM_END, 0));
+        List<Long> taken = drainPool();
+        List<String> before = dump();
 
         assertFalse(table.commit(pa(PAGE), pa(2 * PAGE), Mode.R, pool));
         assertFalse(table.commit(pa(PAGE), pa(2 * PAGE), Mode.UNMAPPED_MASK, pool), "an unmap that splits too");
 
-        assertEquals(free, pool.freeCount());
+        assertEquals(0, pool.freeCount());
         assertUnchangedSince(before);
         assertEveryRootEntryIsATopLevelBlock(0);
+        refill(taken);
     }
 
-    /** Checked commit: after prepare, commit returns true and maps the range. */
+    /**
+     * A table the commit walk frees early pays for a table it needs later, as in Hafnium, where
+     * both go through the same pool during one walk: this commit succeeds with an empty pool.
+     */
+    @Test
+    void commitReusesATableItFreedEarlierInTheSameWalk() {
+        assertTrue(map(0, PAGE, Mode.R | Mode.W | Mode.X));
+        assertTrue(table.prepare(pa(0), pa(0x20_1000), Mode.R | Mode.W, pool));
+        // Merge away the table the prepare made for [2 MiB, 2 MiB + 4 KiB).
+        assertTrue(map(0x20_0000, 0x40_0000, Mode.R | Mode.W | Mode.X));
+        List<Long> taken = drainPool();
+
+        // Replacing [0, 2 MiB) by a block frees its level-0 table; splitting [2 MiB, 4 MiB) reuses it.
+        assertTrue(table.commit(pa(0), pa(0x20_1000), Mode.R | Mode.W, pool));
+
+        assertEquals(0, pool.freeCount());
+        assertEquals(OptionalInt.of(Mode.R | Mode.W), modeOf(0, 0x20_1000));
+        assertEquals(OptionalInt.of(Mode.R | Mode.W | Mode.X), modeOf(0x20_1000, 0x40_0000));
+        refill(taken);
+    }
+
+    /** Commit after prepare maps the range and allocates nothing. */
     @Test
     void commitAfterPrepareReturnsTrueAndMaps() {
         assertTrue(map(0, VM_MEM_END, 0));
@@ -400,7 +433,7 @@ class PageTableTest extends PageTableTestSupport {
         assertEquals(OptionalInt.of(0), modeOf(2 * PAGE, VM_MEM_END));
     }
 
-    /** Checked commit: when the tables a commit needs already exist, no prepare is required. */
+    /** When the tables a commit needs already exist, it allocates nothing, prepared or not. */
     @Test
     void commitSucceedsWithoutPrepareWhenNoTableIsNeeded() {
         assertTrue(map(0, PAGE, 0));

@@ -1,0 +1,144 @@
+package org.memshare.engine.hypervisor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Module;
+import com.google.inject.multibindings.Multibinder;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.SharePolicy;
+import org.memshare.api.spci.Constituent;
+import org.memshare.api.spci.MemoryRegion;
+import org.memshare.api.spci.MemoryRegionCodec;
+import org.memshare.api.spci.ReceiverAttributes;
+import org.memshare.api.spci.ShareType;
+import org.memshare.api.spci.SpciError;
+import org.memshare.arch.fake.FakeArchPlugin;
+import org.memshare.engine.machine.Machine;
+import org.memshare.engine.machine.MachineConfig;
+import org.memshare.engine.machine.MachineResult;
+import org.memshare.engine.machine.Machines;
+import org.memshare.engine.plugin.ArchRegistry;
+import org.memshare.engine.spci.SpciResult;
+
+/** The hypervisor's calls keep their checks and their effects together, even with threads racing. */
+class HypervisorTest {
+    private static final long PAGE = 0x10000;
+
+    private static Hypervisor boot(int vms, Module... modules) {
+        MachineResult result = Machines.create(MachineConfig.of("fake", 40, 64, vms),
+                ArchRegistry.of(new FakeArchPlugin()), modules);
+        Machine machine = assertInstanceOf(MachineResult.Created.class, result).machine();
+        assertTrue(machine.vm(1).orElseThrow().table().map(PhysicalAddress.of(PAGE), PhysicalAddress.of(PAGE + 0x1000),
+                Mode.R | Mode.W | Mode.X, machine.pool()));
+        return new Hypervisor(machine);
+    }
+
+    private static byte[] message(ShareType type, int receiver, int flags) {
+        return MemoryRegionCodec.encodeMessage(type, MemoryRegion.of(0, flags,
+                List.of(ReceiverAttributes.of(receiver, 0x70)), List.of(Constituent.of(PAGE, 1))));
+    }
+
+    @Test
+    void aSendRefusedBeforeTheBufferIsReadLeavesTheSendBufferAlone() {
+        Hypervisor hypervisor = boot(2);
+        byte[] first = message(ShareType.LEND, 2, 0);
+        assertTrue(hypervisor.send(1, 2, first).isSuccess());
+        hypervisor.release(2);
+
+        SpciResult refused = hypervisor.send(1, 7, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        assertEquals(Optional.of(SpciError.INVALID_PARAMETERS), refused.error());
+        byte[] buffer = hypervisor.machine().vm(1).orElseThrow().mailbox().copyOfSendBuffer(first.length);
+        assertArrayEquals(first, buffer, "a send to a VM that does not exist must not touch the send buffer");
+    }
+
+    @Test
+    void aBusyMailboxAnswersBusyUntilReleased() {
+        Hypervisor hypervisor = boot(2);
+        assertTrue(hypervisor.send(1, 2, message(ShareType.SHARE, 2, 0)).isSuccess());
+        SpciResult busy = hypervisor.send(1, 2, message(ShareType.SHARE, 2, 0));
+        assertEquals(Optional.of(SpciError.BUSY), busy.error());
+        assertTrue(hypervisor.receive(2).isPresent());
+        assertEquals(1, hypervisor.release(2).orElseThrow().sender());
+        assertFalse(hypervisor.receive(2).isPresent());
+    }
+
+    /**
+     * A write that VM 1's translation allowed must not land after VM 1 donated the page with
+     * the clear flag: the check and the write happen under VM 1's lock, so the donation either
+     * comes first (the write faults) or after (the clear wipes the value).
+     */
+    @Test
+    void aWriteRacingADonationWithClearNeverLeaksToTheReceiver() throws InterruptedException {
+        Hypervisor hypervisor = boot(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            while (!stop.get()) {
+                hypervisor.write(1, PAGE, 0xdeadL);
+            }
+        });
+        writer.start();
+        int leaks = 0;
+        try {
+            for (int cycle = 0; cycle < 5_000; cycle++) {
+                assertTrue(hypervisor.send(1, 2, message(ShareType.DONATE, 2, MemoryRegion.FLAG_CLEAR)).isSuccess());
+                hypervisor.release(2);
+                if (hypervisor.read(2, PAGE).orElseThrow() != 0) {
+                    leaks++;
+                    hypervisor.write(2, PAGE, 0);
+                }
+                assertTrue(hypervisor.send(2, 1, message(ShareType.DONATE, 1, 0)).isSuccess());
+                hypervisor.release(1);
+            }
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+        }
+        assertEquals(0, leaks, "VM 2 read what VM 1 wrote after VM 1 gave the page away with clear");
+    }
+
+    /** Two threads sending from one VM never send each other's bytes. */
+    @Test
+    void concurrentSendsFromOneVmKeepTheirOwnMessages() throws InterruptedException {
+        Module refuseAll = new AbstractModule() {
+            @Override
+            protected void configure() {
+                Multibinder.newSetBinder(binder(), SharePolicy.class).addBinding().toInstance(r -> Optional.of("no"));
+            }
+        };
+        Hypervisor hypervisor = boot(3, refuseAll);
+        AtomicInteger wrong = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] senders = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            int receiver = 2 + t;
+            byte[] message = message(ShareType.LEND, receiver, 0);
+            senders[t] = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    // Every message is well formed, so the policy's DENIED is the only right answer.
+                    if (hypervisor.send(1, receiver, message).error().orElseThrow() != SpciError.DENIED) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            });
+            senders[t].setUncaughtExceptionHandler((thread, e) -> failure.set(e));
+            senders[t].start();
+        }
+        for (Thread sender : senders) {
+            sender.join(30_000);
+        }
+        assertEquals(null, failure.get());
+        assertEquals(0, wrong.get(), "sends answered as if they carried the other thread's message");
+    }
+}
