@@ -211,11 +211,8 @@ public final class PageTable {
         }
 
         boolean fits(long begin, long end, long attrs, boolean unmap) {
-            end = roundUpToPage(end);
+            end = clampedEnd(end);
             begin = format.clearPa(begin);
-            if (Long.compareUnsigned(end, addressSpaceEnd) > 0) {
-                end = addressSpaceEnd;
-            }
             long rootSize = entrySize(rootLevel);
             int rootIndex = index(begin, rootLevel);
             for (long next = begin; Long.compareUnsigned(next, end) < 0; next = startOfNextBlock(next, rootSize)) {
@@ -237,13 +234,10 @@ public final class PageTable {
             int i = index(begin, level);
             while (Long.compareUnsigned(begin, end) < 0) {
                 long pte = table[i];
-                boolean alreadyDone = unmap
-                        ? !format.isPresent(pte, level)
-                        : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
-                if (alreadyDone) {
+                Step step = step(pte, level, begin, end, attrs, unmap);
+                if (step == Step.KEEP) {
                     // Nothing to count.
-                } else if (Long.compareUnsigned(end - begin, size) >= 0 && (begin & (size - 1)) == 0
-                        && (unmap || format.isBlockAllowed(level))) {
+                } else if (step == Step.REPLACE) {
                     available += tablesUnder(pte, level);
                 } else if (format.isTable(pte, level)) {
                     if (!level(begin, end, attrs, memory.table(format.tableAddress(pte, level)), level - 1, unmap)) {
@@ -320,13 +314,16 @@ public final class PageTable {
         return stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
     }
 
+    /** An update's end: rounded up to a page (wrapping, so 2^64-1 becomes 0), then clamped to the address space. */
+    private long clampedEnd(long end) {
+        long rounded = roundUpToPage(end);
+        return Long.compareUnsigned(rounded, addressSpaceEnd) > 0 ? addressSpaceEnd : rounded;
+    }
+
     private boolean update(long begin, long end, long attrs, boolean unmap, boolean commit, PagePool pool) {
         requireNonNull(pool, "pool is null");
-        end = roundUpToPage(end);
+        end = clampedEnd(end);
         begin = format.clearPa(begin);
-        if (Long.compareUnsigned(end, addressSpaceEnd) > 0) {
-            end = addressSpaceEnd;
-        }
         long rootSize = entrySize(rootLevel);
         long next = begin;
         int rootIndex = index(begin, rootLevel);
@@ -344,6 +341,32 @@ public final class PageTable {
         return true;
     }
 
+    /** What a walk does with one entry. */
+    private enum Step {
+        /** The entry already is what the walk wants. */
+        KEEP,
+        /** The range covers the entry whole: replace it by a block, or by an absent entry to unmap. */
+        REPLACE,
+        /** The range cuts the entry, or no block may stand here: go down into its table. */
+        DESCEND
+    }
+
+    /**
+     * The one decision every map, prepare, commit and commit budget makes for an entry, so the
+     * dry run can never drift from the walk it predicts.
+     */
+    private Step step(long pte, int level, long begin, long end, long attrs, boolean unmap) {
+        boolean alreadyDone = unmap
+                ? !format.isPresent(pte, level)
+                : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
+        if (alreadyDone) {
+            return Step.KEEP;
+        }
+        long size = entrySize(level);
+        boolean whole = Long.compareUnsigned(end - begin, size) >= 0 && (begin & (size - 1)) == 0;
+        return whole && (unmap || format.isBlockAllowed(level)) ? Step.REPLACE : Step.DESCEND;
+    }
+
     /**
      * Maps (or unmaps) the part of {@code [begin, end)} that falls in {@code table}, recursing
      * into subtables, splitting blocks where the range does not cover them whole.
@@ -357,14 +380,10 @@ public final class PageTable {
         long size = entrySize(level);
         int i = index(begin, level);
         while (Long.compareUnsigned(begin, end) < 0) {
-            long pte = table[i];
-            boolean alreadyDone = unmap
-                    ? !format.isPresent(pte, level)
-                    : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
-            if (alreadyDone) {
+            Step step = step(table[i], level, begin, end, attrs, unmap);
+            if (step == Step.KEEP) {
                 // Nothing to change for this entry.
-            } else if (Long.compareUnsigned(end - begin, size) >= 0 && (begin & (size - 1)) == 0
-                    && (unmap || format.isBlockAllowed(level))) {
+            } else if (step == Step.REPLACE) {
                 if (commit) {
                     long replacement = unmap ? format.absentPte(level) : format.blockPte(level, begin, attrs);
                     replaceEntry(begin, table, i, replacement, level, pool);
