@@ -8,10 +8,7 @@ import java.util.OptionalLong;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
-import org.memshare.api.spci.Decoded;
-import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.MemoryRegionCodec;
-import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Mailbox;
@@ -100,7 +97,7 @@ public final class Hypervisor {
                         "a message of " + size + " bytes is shorter than its header");
             }
             byte[] copy = sender.mailbox().copyOfSendBuffer(size);
-            SpciResult result = handle(sender, receiver, copy);
+            SpciResult result = sharing.shareMessage(sender, receiver, copy);
             if (result.isSuccess()) {
                 receiver.mailbox().deliver(senderId, copy);
             }
@@ -108,21 +105,6 @@ public final class Hypervisor {
         } finally {
             Vm.unlockBoth(sender, receiver);
         }
-    }
-
-    private SpciResult handle(Vm sender, Vm receiver, byte[] message) {
-        Decoded decoded = MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE,
-                message.length - MemoryRegionCodec.HEADER_SIZE);
-        if (decoded instanceof Decoded.Rejected rejected) {
-            return SpciResult.error(rejected.error(), rejected.reason());
-        }
-        MemoryRegion region = ((Decoded.Ok) decoded).region();
-        int typeCode = MemoryRegionCodec.messageType(message).orElseThrow();
-        Optional<ShareType> type = ShareType.fromCode(typeCode);
-        if (type.isEmpty()) {
-            return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode);
-        }
-        return sharing.share(sender, receiver, type.get(), region);
     }
 
     /** The message waiting in {@code vmId}'s mailbox, if any. */

@@ -77,6 +77,36 @@ public final class MemorySharing {
         if (wellFormed instanceof Decoded.Rejected rejected) {
             return SpciResult.error(rejected.error(), rejected.reason());
         }
+        return shareWellFormed(from, to, type, region);
+    }
+
+    /**
+     * Handles an architected memory message (the 8-byte header, then the region), decoding it
+     * once. Both VMs' locks must be held.
+     */
+    public SpciResult shareMessage(Vm from, Vm to, byte[] message) {
+        requireNonNull(from, "from is null");
+        requireNonNull(to, "to is null");
+        requireNonNull(message, "message is null");
+        Optional<Integer> typeCode = MemoryRegionCodec.messageType(message);
+        if (typeCode.isEmpty()) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS,
+                    "a message of " + message.length + " bytes is shorter than its header");
+        }
+        Decoded decoded = MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE,
+                message.length - MemoryRegionCodec.HEADER_SIZE);
+        if (decoded instanceof Decoded.Rejected rejected) {
+            return SpciResult.error(rejected.error(), rejected.reason());
+        }
+        Optional<ShareType> type = ShareType.fromCode(typeCode.get());
+        if (type.isEmpty()) {
+            return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode.get());
+        }
+        return shareWellFormed(from, to, type.get(), ((Decoded.Ok) decoded).region());
+    }
+
+    /** The share of a region that passed the decoder's rules. */
+    private SpciResult shareWellFormed(Vm from, Vm to, ShareType type, MemoryRegion region) {
         int receiverPermissions = type == ShareType.RELINQUISH
                 ? Mode.R | Mode.W | Mode.X
                 : region.attributes().get(0).attributes().receiverMode();
