@@ -212,6 +212,33 @@ class TraceReplayerTest {
     }
 
     @Test
+    void sharingAndMemoryOperationsPrintWhatEachVmCanTouch() {
+        Run run = run(INIT, "map 1 0x40000000 0x40001000 0x7",
+                "write vm=1 addr=0x40000000 value=0x1234", "read vm=1 addr=0x40000000",
+                "read vm=2 addr=0x40000000", "access vm=2 addr=0x40000000 op=r",
+                "share type=lend from=1 to=2 attrs=0x40 c=0x40000000:1",
+                "access vm=1 addr=0x40000000 op=r", "access vm=2 addr=0x40000ff8 op=w",
+                "access vm=2 addr=0x40000000 op=x", "read vm=2 addr=0x40000000",
+                "write vm=2 addr=0x40000004 value=1",
+                "share type=share from=1 to=2 c=none", "sharebytes type=lend from=1 to=2 hex=",
+                "share type=lend from=1 to=1 c=0x40000000:1", "share type=lend from=1 to=9 c=0x40000000:1");
+        // The lend's region, field by field: tag 0, flags 0, page_count 1, one constituent at
+        // offset 0x20, one receiver entry {2, 0x40 = RW_NX}, 4 bytes of padding, then
+        // {0x40000000, 1 page, reserved 0}, all little-endian.
+        String lend = "00000000" + "00000000" + "01000000" + "01000000" + "20000000" + "01000000" + "0200" + "4000"
+                + "00000000" + "0000004000000000" + "01000000" + "00000000";
+        assertEquals("1: ok\n2: ok\n3: ok\n4: value 0x1234\n5: fault\n6: fault\n"
+                + "7: SUCCESS bytes=" + lend + "\n"
+                + "8: fault\n9: ok\n10: fault\n11: value 0x1234\n"
+                + "12: error 'addr' must be 8-byte aligned, was 0x40000004\n"
+                + "13: INVALID_PARAMETERS bytes=0000000000000000000000000000000020000000010000000200000000000000\n"
+                + "14: INVALID_PARAMETERS bytes=\n"
+                + "15: INVALID_PARAMETERS bytes=" + lend.replace("02004000", "01000000") + "\n"
+                + "16: INVALID_PARAMETERS bytes=" + lend.replace("02004000", "09000000") + "\n", run.output());
+        assertEquals(1, run.errors());
+    }
+
+    @Test
     void dumpOfTheHypervisorTableIsEmptyOnAFreshMachine() {
         assertEquals("1: ok\n2: end\n", run(INIT, "dump s1").output());
     }
