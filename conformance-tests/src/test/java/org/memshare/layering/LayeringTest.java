@@ -20,7 +20,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule archPluginsNeverSeeTheEngine = noClasses().that().resideInAPackage("org.memshare.arch..")
             .should().dependOnClassesThat().resideInAnyPackage("org.memshare.engine..", "org.memshare.trace..",
-                    "org.memshare.cli..", "org.memshare.conformance..", "com.google.inject..")
+                    "org.memshare.cli..", "org.memshare.conformance..", "org.memshare.kit..", "com.google.inject..")
             .because("an arch plugin hands the engine plain SPI objects");
 
     @ArchTest
@@ -30,7 +30,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule engineKnowsNoArchAndNoTool = noClasses().that().resideInAPackage("org.memshare.engine..")
             .should().dependOnClassesThat().resideInAnyPackage("org.memshare.arch..", "org.memshare.trace..",
-                    "org.memshare.cli..", "org.memshare.conformance..", "picocli..", "org.junit..")
+                    "org.memshare.cli..", "org.memshare.conformance..", "org.memshare.kit..", "picocli..", "org.junit..")
             .because("the engine binds whatever plugin it is given");
 
     @ArchTest
@@ -38,4 +38,14 @@ class LayeringTest {
             .and().resideOutsideOfPackages("org.memshare.engine.machine..", "org.memshare.engine.policy..")
             .should().dependOnClassesThat().resideInAPackage("com.google.inject..")
             .because("one injector is created in one place");
+
+    @ArchTest
+    static final ArchRule theKitKnowsNoBundledArchAndNoTool = noClasses().that().resideInAPackage("org.memshare.kit..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.memshare.arch..", "org.memshare.cli..", "picocli..")
+            .because("the kit proves whatever plugin is on its user's class path");
+
+    @ArchTest
+    static final ArchRule traceKnowsNoArchAndNoKit = noClasses().that().resideInAPackage("org.memshare.trace..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.memshare.arch..", "org.memshare.kit..",
+                    "org.memshare.cli..", "picocli..", "org.junit..");
 }

@@ -1,5 +1,6 @@
 package org.memshare.api.arch;
 
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,4 +23,12 @@ public interface Arch {
 
     /** The optional behaviour this configured arch offers. */
     Set<ArchFeature> features();
+
+    /**
+     * The arch's own model of the hardware walk, present exactly when {@link #features()}
+     * contains {@link ArchFeature#HARDWARE_WALK}. The default: none.
+     */
+    default Optional<HardwareWalk> hardwareWalk() {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,7 @@
 package org.memshare.api.arch;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,4 +29,22 @@ public interface ArchPlugin {
      *     message that says what is supported
      */
     Arch create(ArchConfig config);
+
+    /**
+     * Every configuration the plugin accepts and wants proven: the conformance kit runs its rules
+     * once at each. A plugin with a configurable PA size lists one configuration per size it
+     * supports. The default: {@link ArchConfig#defaults()} alone.
+     */
+    default List<ArchConfig> configurations() {
+        return List.of(ArchConfig.defaults());
+    }
+
+    /**
+     * Every property {@link #create} understands (beyond the PA size), each with the value it
+     * takes when a configuration names none. The conformance kit reads the key
+     * {@code memshare.arch.NAME} for each. The default: none.
+     */
+    default Map<String, String> properties() {
+        return Map.of();
+    }
 }

@@ -26,4 +26,21 @@ public interface TlbMaintenance {
 
     /** Invalidates VM {@code vmId}'s stage-2 translations of {@code [begin, end)}. */
     void invalidateStage2(int vmId, IntermediatePhysicalAddress begin, IntermediatePhysicalAddress end);
+
+    /**
+     * Registers {@code observer}, which then sees every later maintenance instruction as the
+     * hardware would execute it. Registering twice reports twice.
+     *
+     * @throws UnsupportedOperationException unless the arch declares {@link ArchFeature#TLB_MODEL}
+     *     (the default)
+     */
+    default void addObserver(TlbObserver observer) {
+        throw new UnsupportedOperationException("this TLB maintenance cannot be observed: the arch does not declare "
+                + ArchFeature.TLB_MODEL);
+    }
+
+    /** Unregisters one registration of {@code observer}; returns whether it was registered (the default: false). */
+    default boolean removeObserver(TlbObserver observer) {
+        return false;
+    }
 }

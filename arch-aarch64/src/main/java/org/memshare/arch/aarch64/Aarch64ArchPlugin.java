@@ -1,5 +1,7 @@
 package org.memshare.arch.aarch64;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -22,8 +24,9 @@ import org.memshare.api.arch.UnsupportedConfigurationException;
  * {@code 0x}, or decimal; default {@value Aarch64DataCache#DEFAULT_CTR_EL0_HEX}, 64-byte lines).
  * Any other property is refused, so that a misspelt one does not go unnoticed.
  *
- * <p>Each {@link #create} returns a fresh {@link Aarch64Tlb} and {@link Aarch64DataCache}, to
- * which observers can be added by casting {@link Arch#tlb()} and {@link Arch#cache()}.
+ * <p>Each {@link #create} returns a fresh {@link Aarch64Tlb} and {@link Aarch64DataCache}; observers
+ * are added through {@link org.memshare.api.arch.TlbMaintenance#addObserver} and
+ * {@link org.memshare.api.arch.CacheMaintenance#addObserver}.
  */
 public final class Aarch64ArchPlugin implements ArchPlugin {
     /** The name traces use. */
@@ -59,6 +62,18 @@ public final class Aarch64ArchPlugin implements ArchPlugin {
         return "VMSAv8-64 descriptors, 4 KiB granule, as Hafnium encodes them; PA sizes "
                 + Aarch64Geometry.SUPPORTED_PA_BITS.stream().map(String::valueOf).collect(Collectors.joining(", "))
                 + "; TLB and data-cache maintenance models";
+    }
+
+    /** {@value #CTR_EL0_PROPERTY}, whose default gives 64-byte data-cache lines. */
+    @Override
+    public Map<String, String> properties() {
+        return Map.of(CTR_EL0_PROPERTY, Aarch64DataCache.DEFAULT_CTR_EL0_HEX);
+    }
+
+    /** One configuration per supported PA size, in increasing order. */
+    @Override
+    public List<ArchConfig> configurations() {
+        return Aarch64Geometry.SUPPORTED_PA_BITS.stream().sorted().map(ArchConfig::withPaBits).toList();
     }
 
     /**

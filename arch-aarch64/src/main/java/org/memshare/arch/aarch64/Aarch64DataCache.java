@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.memshare.api.addr.VirtualAddress;
 import org.memshare.api.arch.CacheMaintenance;
+import org.memshare.api.arch.DataCacheObserver;
 import org.memshare.api.arch.UnsupportedConfigurationException;
 
 /**
@@ -102,12 +103,14 @@ public final class Aarch64DataCache implements CacheMaintenance {
     }
 
     /** Registers {@code observer}; it sees every later line maintenance. Registering twice reports twice. */
+    @Override
     public void addObserver(DataCacheObserver observer) {
         requireNonNull(observer, "observer is null");
         observers.add(observer);
     }
 
     /** Unregisters one registration of {@code observer}; returns whether it was registered. */
+    @Override
     public boolean removeObserver(DataCacheObserver observer) {
         return observers.remove(observer);
     }

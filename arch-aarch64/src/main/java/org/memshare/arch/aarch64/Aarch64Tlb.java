@@ -9,6 +9,7 @@ import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.VirtualAddress;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.TlbMaintenance;
+import org.memshare.api.arch.TlbObserver;
 
 /**
  * TLB maintenance as Hafnium performs it on CPUs without range invalidation (before Armv8.4):
@@ -33,12 +34,14 @@ public final class Aarch64Tlb implements TlbMaintenance {
     private final List<TlbObserver> observers = new CopyOnWriteArrayList<>();
 
     /** Registers {@code observer}; it sees every later maintenance instruction. Registering twice reports twice. */
+    @Override
     public void addObserver(TlbObserver observer) {
         requireNonNull(observer, "observer is null");
         observers.add(observer);
     }
 
     /** Unregisters one registration of {@code observer}; returns whether it was registered. */
+    @Override
     public boolean removeObserver(TlbObserver observer) {
         return observers.remove(observer);
     }

@@ -11,6 +11,7 @@ import java.util.function.LongFunction;
 import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.TlbObserver;
 
 /**
  * One VM's stage-2 translation as hardware performs it, with a TLB that can go stale: a walk of

@@ -3,7 +3,7 @@
  * granule, bit for bit as Hafnium encodes them, the stage-2 geometry and VTCR_EL2 value derived
  * from the PA size ({@link org.memshare.arch.aarch64.Aarch64Geometry}), and models of the TLB and
  * data-cache maintenance Hafnium performs, observable through
- * {@link org.memshare.arch.aarch64.TlbObserver} and {@link org.memshare.arch.aarch64.DataCacheObserver}.
+ * the api's {@link org.memshare.api.arch.TlbObserver} and {@link org.memshare.api.arch.DataCacheObserver}.
  * {@link org.memshare.arch.aarch64.Stage2TranslationModel} adds a stage-2 walk with a TLB that
  * goes stale when maintenance is missed.
  *

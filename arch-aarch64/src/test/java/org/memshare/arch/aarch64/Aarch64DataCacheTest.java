@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.memshare.api.addr.VirtualAddress;
+import org.memshare.api.arch.DataCacheObserver;
 import org.memshare.api.arch.UnsupportedConfigurationException;
 
 class Aarch64DataCacheTest {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.VirtualAddress;
 import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.TlbObserver;
 
 class Aarch64TlbTest {
     private static final long PAGE = 4096;

@@ -3,6 +3,7 @@ package org.memshare.arch.aarch64;
 import java.util.ArrayList;
 import java.util.List;
 import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.TlbObserver;
 
 /** Records TLB maintenance as readable strings, in order. */
 final class RecordingTlbObserver implements TlbObserver {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.TlbObserver;
 import org.memshare.api.mode.Mode;
 
 /**

@@ -1,28 +1,28 @@
-package org.memshare.conformance;
+package org.memshare.kit.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.DisplayNameGeneration;
 import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.mode.Mode;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.ConformanceRule;
+import org.memshare.kit.RuleDisplayNames;
 
 /**
  * ARCH rules: invariants every page-table format must keep, whatever its encoding (the
  * counterpart of Hafnium's {@code test/arch/mm_test.c}, which Hafnium could never run against
  * its fake arch; these run against every arch). All are required.
  *
- * <p>Each rule runs once per arch of {@link ArchsUnderTest}; a failure names the arch, the stage,
- * the level and the entry.
+ * <p>A failure names the arch, the stage, the level, the entry in hex and the mode by name.
  */
+@DisplayNameGeneration(RuleDisplayNames.class)
 public class ArchRules {
-    private static final String ARCHES = "org.memshare.conformance.ArchsUnderTest#arguments";
     private static final long[] SAMPLE_ADDRESSES = {0, Addresses.PAGE_SIZE * 17, Addresses.PAGE_SIZE * 500,
         Addresses.PAGE_SIZE * 12345678L};
 
@@ -39,17 +39,17 @@ public class ArchRules {
         return arch.name() + " " + stage + " level " + level + " entry 0x" + Long.toHexString(pte);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-1 [required] a block (a page) is allowed at level 0")
-    void arch1BlockAllowedAtLevelZero(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-1", title = "a block (a page) is allowed at level 0")
+    void arch1BlockAllowedAtLevelZero(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         assertTrue(arch.format().isBlockAllowed(0), name + " must allow pages at level 0");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-2 [required] max levels are 1 to 3 and root table counts are powers of two up to 16")
-    void arch2GeometryInBounds(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-2", title = "max levels are 1 to 3 and root table counts are powers of two up to 16")
+    void arch2GeometryInBounds(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         for (Stage stage : Stage.values()) {
             int max = arch.format().maxLevel(stage);
             assertTrue(max >= 1 && max <= 3, name + " " + stage + " max level " + max + " is outside 1..3");
@@ -60,10 +60,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-3 [required] the absent entry is neither present, valid, a block nor a table, at every level")
-    void arch3AbsentEntries(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-3", title = "the absent entry is neither present, valid, a block nor a table, at every level")
+    void arch3AbsentEntries(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         PageTableFormat f = arch.format();
         for (int level = 0; level <= topLevel(f); level++) {
             long pte = f.absentPte(level);
@@ -75,10 +75,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-4 [required] a stage-2 invalid block is present, not valid, a block and not a table")
-    void arch4InvalidBlocksKeepOwnershipState(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-4", title = "a stage-2 invalid block is present, not valid, a block and not a table")
+    void arch4InvalidBlocksKeepOwnershipState(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         // Only stage 2 records ownership in invalid entries; at stage 1 an invalid entry may be absent.
         PageTableFormat f = arch.format();
         long attrs = f.modeToStage2Attrs(Mode.INVALID);
@@ -95,10 +95,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-5 [required] a valid block is present, valid, a block and not a table, at both stages")
-    void arch5ValidBlocks(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-5", title = "a valid block is present, valid, a block and not a table, at both stages")
+    void arch5ValidBlocks(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         PageTableFormat f = arch.format();
         for (Stage stage : Stage.values()) {
             long attrs = attrs(f, stage, 0);
@@ -116,10 +116,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-6 [required] a table entry is present, valid, a table and not a block, above level 0")
-    void arch6TableEntries(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-6", title = "a table entry is present, valid, a table and not a block, above level 0")
+    void arch6TableEntries(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         PageTableFormat f = arch.format();
         for (int level = 1; level <= topLevel(f); level++) {
             long tablePa = Addresses.PAGE_SIZE * 999999999L;
@@ -133,10 +133,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-7 [required] a block keeps its address and attributes, at both stages and every level")
-    void arch7BlocksPreserveAddressAndAttributes(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-7", title = "a block keeps its address and attributes, at both stages and every level")
+    void arch7BlocksPreserveAddressAndAttributes(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         PageTableFormat f = arch.format();
         int[] modes = {0, Mode.INVALID, Mode.R | Mode.W, Mode.R | Mode.X, Mode.R | Mode.W | Mode.D};
         for (Stage stage : Stage.values()) {
@@ -157,10 +157,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-8 [required] every stage-2 mode reads back as itself through its attributes")
-    void arch8Stage2ModesRoundTrip(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-8", title = "every stage-2 mode reads back as itself through its attributes")
+    void arch8Stage2ModesRoundTrip(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         PageTableFormat f = arch.format();
         for (int mode = 0; mode <= Mode.ALL; mode++) {
             int back = f.stage2AttrsToMode(f.modeToStage2Attrs(mode));
@@ -168,10 +168,10 @@ public class ArchRules {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource(ARCHES)
-    @DisplayName("ARCH-9 [required] clearing an address drops the page offset and keeps page-aligned addresses in range")
-    void arch9ClearPaDropsThePageOffset(String name, Arch arch) {
+    @ConformanceRule(id = "ARCH-9", title = "clearing an address drops the page offset and keeps page-aligned addresses in range")
+    void arch9ClearPaDropsThePageOffset(ArchUnderTest under) {
+        Arch arch = under.arch();
+        String name = under.toString();
         PageTableFormat f = arch.format();
         for (long address : SAMPLE_ADDRESSES) {
             assertEquals(address, f.clearPa(address), name + " changes the page-aligned address 0x" + Long.toHexString(address));
