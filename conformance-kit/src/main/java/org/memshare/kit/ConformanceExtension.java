@@ -46,10 +46,12 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         ConformanceRule rule = context.getRequiredTestMethod().getAnnotation(ConformanceRule.class);
-        return archesUnderTest(context).all().stream().map(arch -> invocation(rule, arch));
+        ArchesUnderTest all = archesUnderTest(context);
+        return all.all().stream().map(arch -> invocation(rule, arch, all));
     }
 
-    private static TestTemplateInvocationContext invocation(ConformanceRule rule, ArchUnderTest arch) {
+    private static TestTemplateInvocationContext invocation(ConformanceRule rule, ArchUnderTest arch,
+            ArchesUnderTest all) {
         return new TestTemplateInvocationContext() {
             @Override
             public String getDisplayName(int invocationIndex) {
@@ -58,7 +60,7 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
 
             @Override
             public List<Extension> getAdditionalExtensions() {
-                return List.of(new Applicability(rule, arch), new Resolver(arch));
+                return List.of(new Applicability(rule, arch, all), new Resolver(arch));
             }
         };
     }
@@ -82,11 +84,12 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
         return Optional.empty();
     }
 
-    /** Disables an invocation that does not apply, with the reason. */
-    private record Applicability(ConformanceRule rule, ArchUnderTest arch) implements ExecutionCondition {
+    /** Disables an invocation that does not apply, or whose lower layers fail, with the reason. */
+    private record Applicability(ConformanceRule rule, ArchUnderTest arch, ArchesUnderTest all)
+            implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return whyNotApplicable(rule, arch)
+            return whyNotApplicable(rule, arch).or(() -> all.skipReason(rule.id(), arch))
                     .map(ConditionEvaluationResult::disabled)
                     .orElseGet(() -> ConditionEvaluationResult.enabled("applies to " + arch));
         }
@@ -163,7 +166,7 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
                         pools));
             }
         }
-        return new ArchesUnderTest(all);
+        return new ArchesUnderTest(all, new Layers());
     }
 
     private static PoolFactory poolFactory(ClassLoader loader, String className) {
