@@ -295,6 +295,15 @@ final class TableUnderTest {
         return count[0];
     }
 
+    /** Asserts the walker visits nothing, naming the first few entries it does visit. */
+    void assertNothingPresent(String after) {
+        List<String> present = shape();
+        if (!present.isEmpty()) {
+            fail(this + ", after " + after + ": " + present.size() + " entries are still present, first "
+                    + present.subList(0, Math.min(6, present.size())));
+        }
+    }
+
     /** Asserts the dump is {@code before}, naming the first line that differs. */
     void assertUnchanged(List<String> before, String after) {
         List<String> now = dump();
