@@ -108,9 +108,10 @@ final class ConformanceCommand implements Callable<Integer> {
         if (registry.plugins().isEmpty()) {
             throw new CliException("no arch plugin found; name a plugin jar with --plugin");
         }
-        if (arch != null) {
+        String named = arch != null ? arch : parameters.get(KitKeys.ARCH);
+        if (named != null && !named.isBlank()) {
             try {
-                registry.require(arch);
+                registry.require(named.strip());
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), e);
             }

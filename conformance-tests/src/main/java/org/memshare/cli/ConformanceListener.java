@@ -118,8 +118,11 @@ final class ConformanceListener implements TestExecutionListener {
 
     private void record(TestIdentifier id, Outcome outcome, long millis, String detail) {
         RuleCoordinates where = RuleCoordinates.of(plan, id);
-        if (!glob.everything() && !(where.rule() && glob.matches(where.ruleId()))) {
-            return; // a dynamic rule --rules does not select: it ran, but is not reported
+        // A dynamic rule --rules does not select ran, but is not reported; a failure that is no
+        // rule's (a rule class that cannot be made, say) always is.
+        boolean selected = where.rule() ? glob.matches(where.ruleId()) : glob.everything() || outcome == Outcome.FAILED;
+        if (!selected) {
+            return;
         }
         rows.add(new Row(where, outcome, millis, firstLine(detail)));
         int[] counts = familyCounts.computeIfAbsent(where.family(), f -> new int[3]);

@@ -204,6 +204,18 @@ class ConformanceCommandTest {
     }
 
     @Test
+    void pluginPropertiesAndTheArchKeyCanBePassedWithD() {
+        Result result = run("conformance", "-Dmemshare.arch=aarch64", "-Dmemshare.arch.ctr_el0=0x8444c004",
+                "--pa-bits", "36", "--rules", "ARCH-8");
+        assertEquals(0, result.status(), result.out() + result.err());
+        assertTrue(result.out().contains("ARCH-8  required  aarch64  pa_bits=36 ctr_el0=0x8444c004  passed"), result.out());
+        assertEquals(1, result.count(1));
+        Result unknown = run("conformance", "-Dmemshare.arch=riscv");
+        assertEquals(2, unknown.status(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("unknown arch 'riscv'"), unknown.err());
+    }
+
+    @Test
     void aGlobThatMatchesNoRuleIsAClearError() {
         Result result = run("conformance", "--rules", "NOPE-*");
         assertEquals(2, result.status(), result.out() + result.err());

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -22,6 +23,8 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.memshare.cli.ConformanceListener.Outcome;
 import org.memshare.cli.ConformanceListener.Row;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.ConformanceRule;
 
 /**
  * The table's rows for dynamic rules (the corpus's shape: {@code ID [level] title} tests inside
@@ -40,6 +43,19 @@ class ConformanceListenerTest {
                             () -> Assumptions.abort("written for aarch64")))),
                     dynamicContainer("aarch64 pa_bits=40 ctr_el0=0x8444c004", Stream.of(
                             dynamicTest("CORPUS-good [required] replays byte for byte", () -> { }))));
+        }
+    }
+
+    /** A rule class that cannot start: its failure is no rule's, and is reported whatever --rules says. */
+    static class BrokenRules {
+        @BeforeAll
+        static void cannotStart() {
+            throw new IllegalStateException("the rule class cannot start\nsecond line");
+        }
+
+        @ConformanceRule(id = "ZZ-1", title = "never runs")
+        void zz1(ArchUnderTest under) {
+            fail("ran");
         }
     }
 
@@ -63,9 +79,13 @@ class ConformanceListenerTest {
     }
 
     private static List<Row> run(String rules, Recorded progress) {
+        return run(CorpusRules.class, rules, progress);
+    }
+
+    private static List<Row> run(Class<?> rulesClass, String rules, Recorded progress) {
         RuleGlob glob = RuleGlob.parse(rules);
         ConformanceListener listener = new ConformanceListener(glob, progress);
-        var request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(CorpusRules.class))
+        var request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(rulesClass))
                 .filters(includeEngines("junit-jupiter"));
         if (!glob.everything()) {
             request.filters(new RuleFilter(glob));
@@ -98,6 +118,17 @@ class ConformanceListenerTest {
         List<Row> rows = run("corpus-g*", new Recorded());
         assertEquals(List.of("CORPUS-good", "CORPUS-good"), rows.stream().map(r -> r.where().ruleId()).toList());
         assertTrue(run("ARCH-*", new Recorded()).isEmpty(), "the corpus's factory cannot match ARCH-*, so it does not run");
+    }
+
+    @Test
+    void aFailureThatIsNoRulesIsReportedWhateverRulesSelects() {
+        List<Row> rows = run(BrokenRules.class, "ZZ-*", new Recorded());
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals(Outcome.FAILED, rows.get(0).outcome());
+        assertFalse(rows.get(0).where().rule());
+        assertTrue(rows.get(0).where().ruleId().endsWith("BrokenRules"), rows.get(0).toString());
+        assertEquals("the rule class cannot start", rows.get(0).detail());
+        assertEquals("0 passed, 1 failed, 0 skipped", ConformanceListener.summary(rows));
     }
 
     @Test
