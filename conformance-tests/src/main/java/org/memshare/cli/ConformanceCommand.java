@@ -27,6 +27,7 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
 import org.memshare.cli.ConformanceListener.Row;
 import org.memshare.engine.plugin.ArchRegistry;
 import org.memshare.kit.KitKeys;
+import org.memshare.kit.LayerOrder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,7 +140,10 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private LauncherDiscoveryRequest request(RuleGlob glob) {
-        Map<String, String> configuration = new LinkedHashMap<>(parameters);
+        Map<String, String> configuration = new LinkedHashMap<>();
+        // Families run from the encoding up, so the table reads in that order; -D may override it.
+        configuration.put("junit.jupiter.testclass.order.default", LayerOrder.class.getName());
+        configuration.putAll(parameters);
         if (arch != null) {
             configuration.put(KitKeys.ARCH, arch);
         }

@@ -9,12 +9,15 @@ import org.memshare.cli.ConformanceListener.Row;
 
 /**
  * The table {@code memshare conformance} prints: rule id, level, arch, configuration, outcome and
- * time, one row per invocation. Consecutive skipped invocations of one rule on one arch for the
- * same reason are one row; the reason, and a failure's first message line, go under the row.
+ * time, one row per invocation. Skipped invocations of one rule for the same reason are one row
+ * (after the rule's runs), naming the arch or how many arches, and how many configurations; the
+ * reason, and a failure's first message line, go under the row.
  */
 final class ResultTable {
     private static final String[] HEADINGS = {"rule", "level", "arch", "configuration", "outcome", "time (ms)"};
     private static final String DETAIL_INDENT = "    ";
+    /** What JUnit puts before the reason of an aborted test; the reason is enough. */
+    private static final String ASSUMPTION_PREFIX = "Assumption failed: ";
 
     private ResultTable() {
     }
@@ -26,9 +29,12 @@ final class ResultTable {
         for (Line line : collapse(ordered(rows))) {
             Row row = line.row();
             String configuration = line.count() == 1 ? row.where().configuration() : line.count() + " configurations";
-            cells.add(new String[] {row.where().ruleId(), row.where().level(), row.where().arch(), configuration,
+            String arch = line.arches() == 1 ? row.where().arch() : line.arches() + " arches";
+            cells.add(new String[] {row.where().ruleId(), row.where().level(), arch, configuration,
                 row.outcome().label, row.millis() < 0 ? "-" : Long.toString(row.millis())});
-            details.add(row.outcome() == Outcome.PASSED || row.detail().isEmpty() ? "" : row.detail());
+            String detail = row.detail().startsWith(ASSUMPTION_PREFIX)
+                    ? row.detail().substring(ASSUMPTION_PREFIX.length()) : row.detail();
+            details.add(row.outcome() == Outcome.PASSED ? "" : detail);
         }
         int[] widths = new int[HEADINGS.length];
         for (int c = 0; c < HEADINGS.length; c++) {
@@ -46,7 +52,7 @@ final class ResultTable {
         }
     }
 
-    private record Line(Row row, int count) {
+    private record Line(Row row, int count, int arches) {
     }
 
     /**
@@ -68,24 +74,32 @@ final class ResultTable {
         return suffix.matches("\\d{1,18}") ? Long.parseLong(suffix) : Long.MAX_VALUE;
     }
 
+    /** Every row that ran, then one line per rule and skip reason, in the order rules first appear. */
     private static List<Line> collapse(List<Row> rows) {
         List<Line> lines = new ArrayList<>();
+        java.util.Map<List<String>, List<Row>> skips = new java.util.LinkedHashMap<>();
+        String rule = null;
         for (Row row : rows) {
-            int last = lines.size() - 1;
-            if (last >= 0 && row.outcome() == Outcome.SKIPPED && sameSkip(lines.get(last).row(), row)) {
-                lines.set(last, new Line(lines.get(last).row(), lines.get(last).count() + 1));
+            if (!row.where().ruleId().equals(rule)) {
+                flush(skips, lines);
+                rule = row.where().ruleId();
+            }
+            if (row.outcome() == Outcome.SKIPPED) {
+                skips.computeIfAbsent(List.of(row.where().ruleId(), row.detail()), k -> new ArrayList<>()).add(row);
             } else {
-                lines.add(new Line(row, 1));
+                lines.add(new Line(row, 1, 1));
             }
         }
+        flush(skips, lines);
         return lines;
     }
 
-    private static boolean sameSkip(Row earlier, Row row) {
-        return earlier.outcome() == Outcome.SKIPPED
-                && earlier.where().ruleId().equals(row.where().ruleId())
-                && earlier.where().arch().equals(row.where().arch())
-                && earlier.detail().equals(row.detail());
+    private static void flush(java.util.Map<List<String>, List<Row>> skips, List<Line> lines) {
+        for (List<Row> same : skips.values()) {
+            int arches = (int) same.stream().map(r -> r.where().arch()).distinct().count();
+            lines.add(new Line(same.get(0), same.size(), arches));
+        }
+        skips.clear();
     }
 
     private static String format(String[] cells, int[] widths) {
