@@ -132,7 +132,10 @@ public class HardwareRules {
             }
         }
 
-        /** The raw entries from the root down to the first entry that is not a table, as the format reads them. */
+        /**
+         * The raw entries from the root down to the first entry that is not a table, following
+         * the table addresses as the format reads them (each one named beside its entry).
+         */
         private String entriesWalked(PageTable table, long address) {
             PageTableFormat format = table.format();
             List<String> entries = new ArrayList<>();
@@ -142,12 +145,15 @@ public class HardwareRules {
             int index = (int) (rootIndex & (Addresses.ENTRIES_PER_TABLE - 1));
             while (true) {
                 long pte = machine.tableMemory().table(tablePa)[index];
-                entries.add("level " + level + " table 0x" + Long.toHexString(tablePa) + "[" + index + "] = 0x"
-                        + Long.toHexString(pte));
+                String entry = "level " + level + " table 0x" + Long.toHexString(tablePa) + "[" + index + "] = 0x"
+                        + Long.toHexString(pte);
                 if (level == 0 || !format.isTable(pte, level)) {
+                    entries.add(entry);
                     return String.join(", ", entries);
                 }
                 tablePa = format.tableAddress(pte, level);
+                // The table the format reads from the entry, to compare with the raw bits.
+                entries.add(entry + " (the format's table address: 0x" + Long.toHexString(tablePa) + ")");
                 level--;
                 index = (int) ((address >>> shift(level)) & (Addresses.ENTRIES_PER_TABLE - 1));
             }
