@@ -33,7 +33,8 @@ import org.memshare.kit.RuleDisplayNames;
  * operation of a scripted scenario, at sampled addresses of every VM (block starts and ends,
  * page boundaries, inside blocks, unmapped gaps): a mode with INVALID must fault; any other mode
  * must be granted, at the same output address (VMs are identity mapped), with exactly the mode's
- * R, W, X and D bits. Optional: they need {@link ArchFeature#HARDWARE_WALK}.
+ * R, W, X and D bits. The hypervisor's own stage-1 table is checked the same way against the
+ * modes it was mapped with. Optional: they need {@link ArchFeature#HARDWARE_WALK}.
  *
  * <p>A failure names the operation, the VM, the address, the mode, what the walk answered and the
  * raw entries on the way down. Look at the format's encoding of that mode ({@code
@@ -253,5 +254,66 @@ public class HardwareRules {
         w.share(ShareType.SHARE, 3, 1, 0, base, 1);
         w.share(ShareType.RELINQUISH, 1, 3, 0, base, 1);
         w.defrag(1);
+    }
+
+    @ConformanceRule(id = "HW-3", level = Level.OPTIONAL, requires = ArchFeature.HARDWARE_WALK,
+            title = "the hypervisor's stage-1 mappings of every readable mode are granted as mapped")
+    void hw3Stage1Mappings(ArchUnderTest under) {
+        Machine machine = under.boot(POOL_PAGES, 1);
+        HardwareWalk walk = machine.arch().hardwareWalk().orElseThrow(() -> new AssertionError(under
+                + " declares " + ArchFeature.HARDWARE_WALK + " but its arch offers no hardware walk"));
+        PageTable table = machine.hypervisorTable();
+        long block = Addresses.entrySize(1);
+        long base = block;
+        long end = PageTable.addressSpaceEnd(table.format(), Stage.STAGE1);
+        if (Long.compareUnsigned(base + 2 * block, end) > 0) {
+            throw new IllegalStateException(under + ": stage-1 address space ends at 0x" + Long.toHexString(end));
+        }
+        // Stage 1 has no ownership state and always allows reads of what it maps: the modes to
+        // prove are R with any of W, X and D; INVALID maps an entry that must fault.
+        List<Integer> modes = new ArrayList<>();
+        for (int mode = 0; mode <= ACCESS_BITS; mode++) {
+            if ((mode & Mode.R) != 0) {
+                modes.add(mode);
+            }
+        }
+        // What each sampled page should be: a mode, or -1 for nothing (a fault).
+        java.util.TreeMap<Long, Integer> expected = new java.util.TreeMap<>(Long::compareUnsigned);
+        for (long page = base - PAGE; page != base + 2 * block + PAGE; page += PAGE) {
+            expected.put(page, -1);
+        }
+        List<long[]> steps = new ArrayList<>();
+        steps.add(new long[] {base, base + 2 * block, Mode.R | Mode.W | Mode.X});
+        for (int i = 0; i < modes.size(); i++) {
+            steps.add(new long[] {base + (3 + i) * PAGE, base + (4 + i) * PAGE, modes.get(i)});
+        }
+        steps.add(new long[] {base + block, base + 2 * block, Mode.R | Mode.D});
+        steps.add(new long[] {base + block + PAGE, base + block + 2 * PAGE, Mode.R | Mode.INVALID});
+        steps.add(new long[] {base + 2 * PAGE, base + 3 * PAGE, Mode.INVALID | Mode.UNOWNED}); // an unmap
+        for (long[] step : steps) {
+            int mode = (int) step[2];
+            String operation = "map s1 0x" + Long.toHexString(step[0]) + " 0x" + Long.toHexString(step[1]) + " mode "
+                    + Mode.describe(mode) + " (0x" + Integer.toHexString(mode) + ")";
+            assertTrue(table.map(PhysicalAddress.of(step[0]), PhysicalAddress.of(step[1]), mode, machine.pool()),
+                    under + ": the pool ran out: " + operation);
+            for (long page = step[0]; page != step[1]; page += PAGE) {
+                expected.put(page, (mode & Mode.INVALID) != 0 ? -1 : mode);
+            }
+            for (var entry : expected.entrySet()) {
+                long address = entry.getKey() + 0x28;
+                int want = entry.getValue();
+                HardwareWalk.Translation t = walk.translate(Stage.STAGE1, machine.tableMemory()::table,
+                        table.rootAddress(), address);
+                boolean ok = want < 0 ? t instanceof HardwareWalk.Fault
+                        : t instanceof HardwareWalk.Granted g && g.outputAddress() == address
+                                && g.access() == (want & ACCESS_BITS);
+                if (!ok) {
+                    fail(under + ": after " + operation + ", the hypervisor's stage-1 address 0x"
+                            + Long.toHexString(address) + " should " + (want < 0 ? "fault"
+                                    : "be granted " + Mode.describe(want) + " (0x" + Integer.toHexString(want) + ")")
+                            + " but the hardware walk gives " + describe(t));
+                }
+            }
+        }
     }
 }
