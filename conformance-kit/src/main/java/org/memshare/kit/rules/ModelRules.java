@@ -63,12 +63,12 @@ public class ModelRules {
 
     /** What a check found wrong after an operation. */
     @FunctionalInterface
-    private interface Check {
+    interface Check {
         Optional<String> after(Run run);
     }
 
     /** One replay of a scenario on a fresh machine, with the model beside it. */
-    private static final class Run {
+    static final class Run {
         final ArchUnderTest under;
         final Machine machine;
         final Hypervisor hypervisor;
@@ -233,25 +233,31 @@ public class ModelRules {
     }
 
     /** Runs the seed's scenario; on a failure, shrinks it and fails with the seed and the trace. */
-    private static void runScenario(ArchUnderTest under, String what, Check check) {
+    static void runScenario(ArchUnderTest under, String what, Check check) {
         List<Op> ops = scenario(under.seed());
         Optional<Failure> failure = replay(under, ops, check);
         if (failure.isEmpty()) {
             return;
         }
         // The shortest failing prefix ends at the first failure; then drop single operations
-        // before it as long as the rest still fails.
+        // before it as long as the rest still fails, pass after pass (an operation needed at
+        // first may become a no-op once earlier ones are gone), within a budget of replays.
         List<Op> shortest = new ArrayList<>(ops.subList(0, failure.get().index() + 1));
         Failure last = failure.get();
         int budget = SHRINK_BUDGET;
-        for (int i = shortest.size() - 2; i >= 0 && budget > 0; i--, budget--) {
-            List<Op> candidate = new ArrayList<>(shortest);
-            candidate.remove(i);
-            Optional<Failure> still = replay(under, candidate, check);
-            if (still.isPresent()) {
-                shortest = new ArrayList<>(candidate.subList(0, still.get().index() + 1));
-                last = still.get();
-                i = Math.min(i, shortest.size() - 1);
+        boolean dropped = true;
+        while (dropped && budget > 0) {
+            dropped = false;
+            for (int i = shortest.size() - 2; i >= 0 && budget > 0; i--, budget--) {
+                List<Op> candidate = new ArrayList<>(shortest);
+                candidate.remove(i);
+                Optional<Failure> still = replay(under, candidate, check);
+                if (still.isPresent()) {
+                    shortest = new ArrayList<>(candidate.subList(0, still.get().index() + 1));
+                    last = still.get();
+                    i = Math.min(i, shortest.size() - 1);
+                    dropped = true;
+                }
             }
         }
         Run printer = new Run(under);
