@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.memshare.api.addr.Addresses;
@@ -278,7 +280,7 @@ public class HardwareRules {
             }
         }
         // What each sampled page should be: a mode, or -1 for nothing (a fault).
-        java.util.TreeMap<Long, Integer> expected = new java.util.TreeMap<>(Long::compareUnsigned);
+        TreeMap<Long, Integer> expected = new TreeMap<>(Long::compareUnsigned);
         for (long page = base - PAGE; page != base + 2 * block + PAGE; page += PAGE) {
             expected.put(page, -1);
         }
@@ -299,7 +301,7 @@ public class HardwareRules {
             for (long page = step[0]; page != step[1]; page += PAGE) {
                 expected.put(page, (mode & Mode.INVALID) != 0 ? -1 : mode);
             }
-            for (var entry : expected.entrySet()) {
+            for (Map.Entry<Long, Integer> entry : expected.entrySet()) {
                 long address = entry.getKey() + 0x28;
                 int want = entry.getValue();
                 HardwareWalk.Translation t = walk.translate(Stage.STAGE1, machine.tableMemory()::table,

@@ -3,6 +3,7 @@ package org.memshare.kit.rules;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -201,7 +202,7 @@ public class ModelRules {
                 constituents[2 * c] = first;
                 constituents[2 * c + 1] = pages;
                 if (alike.isEmpty()) {
-                    constituents = java.util.Arrays.copyOf(constituents, 2 * (c + 1));
+                    constituents = Arrays.copyOf(constituents, 2 * (c + 1));
                     break;
                 }
             }
