@@ -9,14 +9,15 @@ import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.ArchConfig;
 import org.memshare.api.arch.ArchFeature;
 import org.memshare.api.arch.ArchPlugin;
-import org.memshare.api.arch.BasicArch;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.UnsupportedConfigurationException;
 
 /**
  * The {@code aarch64} arch: VMSAv8-64 descriptors for the 4 KiB granule as Hafnium writes them,
  * a stage-2 geometry derived from the PA size ({@link Aarch64Geometry}), and models of the TLB
- * ({@link Aarch64Tlb}) and data-cache ({@link Aarch64DataCache}) maintenance Hafnium performs.
+ * ({@link Aarch64Tlb}) and data-cache ({@link Aarch64DataCache}) maintenance Hafnium performs, and a
+ * hardware walk decoded from the raw descriptor bits ({@link org.memshare.api.arch.HardwareWalk},
+ * feature {@link ArchFeature#HARDWARE_WALK}).
  *
  * <p>Configuration: {@link ArchConfig#paBits()} must be one of
  * {@link Aarch64Geometry#SUPPORTED_PA_BITS}. One property is understood:
@@ -36,7 +37,8 @@ public final class Aarch64ArchPlugin implements ArchPlugin {
     public static final String CTR_EL0_PROPERTY = "ctr_el0";
 
     private static final Set<ArchFeature> FEATURES =
-            Set.of(ArchFeature.TLB_MODEL, ArchFeature.DCACHE_MODEL, ArchFeature.CONFIGURABLE_PA_SIZE);
+            Set.of(ArchFeature.TLB_MODEL, ArchFeature.DCACHE_MODEL, ArchFeature.CONFIGURABLE_PA_SIZE,
+                    ArchFeature.HARDWARE_WALK);
 
     /**
      * The format for a {@code paBits}-bit PA, for tests and tools that need it without a machine.
@@ -61,7 +63,7 @@ public final class Aarch64ArchPlugin implements ArchPlugin {
     public String description() {
         return "VMSAv8-64 descriptors, 4 KiB granule, as Hafnium encodes them; PA sizes "
                 + Aarch64Geometry.SUPPORTED_PA_BITS.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                + "; TLB and data-cache maintenance models";
+                + "; TLB and data-cache maintenance models; hardware walk";
     }
 
     /** {@value #CTR_EL0_PROPERTY}, whose default gives 64-byte data-cache lines. */
@@ -95,6 +97,7 @@ public final class Aarch64ArchPlugin implements ArchPlugin {
         Aarch64DataCache cache = ctr == null
                 ? new Aarch64DataCache()
                 : new Aarch64DataCache(Aarch64DataCache.parseCtrEl0(ctr));
-        return new BasicArch(NAME, new Aarch64PageTableFormat(geometry), new Aarch64Tlb(), cache, FEATURES);
+        return new Aarch64Arch(NAME, new Aarch64PageTableFormat(geometry), new Aarch64Tlb(), cache, FEATURES,
+                new Aarch64HardwareWalk(geometry));
     }
 }

@@ -3,9 +3,9 @@
  * granule, bit for bit as Hafnium encodes them, the stage-2 geometry and VTCR_EL2 value derived
  * from the PA size ({@link org.memshare.arch.aarch64.Aarch64Geometry}), and models of the TLB and
  * data-cache maintenance Hafnium performs, observable through
- * the api's {@link org.memshare.api.arch.TlbObserver} and {@link org.memshare.api.arch.DataCacheObserver}.
- * {@link org.memshare.arch.aarch64.Stage2TranslationModel} adds a stage-2 walk with a TLB that
- * goes stale when maintenance is missed.
+ * the api's {@link org.memshare.api.arch.TlbObserver} and {@link org.memshare.api.arch.DataCacheObserver},
+ * and a hardware walk decoded from the raw descriptor bits as the architecture specifies them
+ * ({@link org.memshare.api.arch.HardwareWalk}, offered by the plugin's arch).
  *
  * <p>Entry point: {@link org.memshare.arch.aarch64.Aarch64ArchPlugin}, found with
  * {@link java.util.ServiceLoader}.

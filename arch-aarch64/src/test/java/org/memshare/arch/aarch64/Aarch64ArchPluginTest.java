@@ -34,7 +34,7 @@ class Aarch64ArchPluginTest {
     void nameFeaturesAndDescription() {
         assertEquals("aarch64", plugin.name());
         assertEquals(java.util.Set.of(ArchFeature.TLB_MODEL, ArchFeature.DCACHE_MODEL,
-                ArchFeature.CONFIGURABLE_PA_SIZE), plugin.features());
+                ArchFeature.CONFIGURABLE_PA_SIZE, ArchFeature.HARDWARE_WALK), plugin.features());
         assertTrue(plugin.description().contains("32, 36, 40, 42, 44, 48"), plugin.description());
     }
 
@@ -47,6 +47,7 @@ class Aarch64ArchPluginTest {
         assertEquals(2, arch.format().maxLevel(Stage.STAGE2));
         assertEquals(2, arch.format().rootTableCount(Stage.STAGE2));
         assertInstanceOf(Aarch64Tlb.class, arch.tlb());
+        assertInstanceOf(Aarch64HardwareWalk.class, arch.hardwareWalk().orElseThrow());
         Aarch64DataCache cache = assertInstanceOf(Aarch64DataCache.class, arch.cache());
         assertEquals(64, cache.lineSize());
     }

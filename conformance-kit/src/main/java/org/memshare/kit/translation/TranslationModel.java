@@ -1,4 +1,4 @@
-package org.memshare.arch.aarch64;
+package org.memshare.kit.translation;
 
 import static java.util.Objects.requireNonNull;
 
@@ -12,6 +12,8 @@ import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.TlbObserver;
+import org.memshare.engine.machine.Machine;
+import org.memshare.engine.machine.Vm;
 
 /**
  * One VM's stage-2 translation as hardware performs it, with a TLB that can go stale: a walk of
@@ -20,9 +22,13 @@ import org.memshare.api.arch.TlbObserver;
  * {@linkplain #translate translation} that differs from a {@linkplain #walk fresh walk}
  * ({@link #staleEntries()}).
  *
- * <p>Register the model with the machine's {@link Aarch64Tlb} ({@link Aarch64Tlb#addObserver}) so it
- * sees the maintenance. It listens to its own VM's stage-2 maintenance only: an invalidation by
- * IPA drops that page, an invalidation of the whole VM drops everything.
+ * <p>Arch-neutral: it walks through the {@link PageTableFormat} it is given, so it serves every
+ * plugin. Register it with the arch's TLB maintenance
+ * ({@link org.memshare.api.arch.TlbMaintenance#addObserver}, offered by an arch that declares
+ * {@link org.memshare.api.arch.ArchFeature#TLB_MODEL}; {@link #observe} does both) so it sees the
+ * maintenance. It listens to its own VM's stage-2 maintenance only: an invalidation by IPA drops
+ * that page, an invalidation of the whole VM drops everything. Unregistered, it still walks
+ * ({@link #of}), but its cache is never dropped.
  *
  * <p>Translations are cached per page even when they come from a larger block; the architecture
  * allows an implementation to hold such fragments, and it is the choice that keeps the most
@@ -31,10 +37,11 @@ import org.memshare.api.arch.TlbObserver;
  *
  * <p>The walk follows the architecture: the root index selects one of the concatenated root
  * tables; an invalid entry, an entry beyond the address space, and a valid entry that is
- * neither a table nor an allowed block (such as bit 1 clear at level 0) all fault. It uses the
- * {@link PageTableFormat} it is given, so it works with any format. Thread-safe.
+ * neither a table nor a block where a block is allowed all fault. This is a walk through the
+ * format's own decoding, so it shows what the format means, not what the hardware would do with
+ * the raw bits (that is an arch's {@link org.memshare.api.arch.HardwareWalk}). Thread-safe.
  */
-public final class Stage2TranslationModel implements TlbObserver {
+public final class TranslationModel implements TlbObserver {
 
     /**
      * A successful translation.
@@ -72,7 +79,7 @@ public final class Stage2TranslationModel implements TlbObserver {
      * @param rootPa the physical address of the first root table
      * @param vmId the VM whose maintenance counts
      */
-    public Stage2TranslationModel(PageTableFormat format, LongFunction<long[]> tables, long rootPa, int vmId) {
+    public TranslationModel(PageTableFormat format, LongFunction<long[]> tables, long rootPa, int vmId) {
         this.format = requireNonNull(format, "format is null");
         this.tables = requireNonNull(tables, "tables is null");
         this.rootPa = rootPa;
@@ -80,6 +87,30 @@ public final class Stage2TranslationModel implements TlbObserver {
         this.maxLevel = format.maxLevel(Stage.STAGE2);
         this.rootTableCount = format.rootTableCount(Stage.STAGE2);
         this.addressSpaceEnd = Addresses.entrySize(maxLevel + 1) * rootTableCount;
+    }
+
+    /**
+     * A model of {@code vm}'s stage-2 translation in {@code machine}, not registered for TLB
+     * maintenance: its {@link #walk} is always fresh, its {@link #translate} cache is never dropped.
+     */
+    public static TranslationModel of(Machine machine, Vm vm) {
+        requireNonNull(machine, "machine is null");
+        requireNonNull(vm, "vm is null");
+        return new TranslationModel(machine.arch().format(), machine.tableMemory()::table, vm.table().rootAddress(),
+                vm.id());
+    }
+
+    /**
+     * A model of {@code vm}'s stage-2 translation in {@code machine}, registered with the
+     * machine's TLB maintenance so that it sees every later invalidation.
+     *
+     * @throws UnsupportedOperationException if the arch's TLB maintenance accepts no observers (it
+     *     does not declare {@link org.memshare.api.arch.ArchFeature#TLB_MODEL})
+     */
+    public static TranslationModel observe(Machine machine, Vm vm) {
+        TranslationModel model = of(machine, vm);
+        machine.arch().tlb().addObserver(model);
+        return model;
     }
 
     /** The VM this model listens for. */
@@ -122,7 +153,7 @@ public final class Stage2TranslationModel implements TlbObserver {
                 index = (int) ((ipa >>> levelShift(level)) & (Addresses.ENTRIES_PER_TABLE - 1));
                 continue;
             }
-            if (format.isBlock(pte, level)) {
+            if (format.isBlock(pte, level) && format.isBlockAllowed(level)) {
                 long attrs = format.attrs(pte, level);
                 long pa = format.blockAddress(pte, level) + (ipa & (Addresses.entrySize(level) - 1));
                 return Optional.of(new Translation(ipa, pa, attrs, format.stage2AttrsToMode(attrs), level));

@@ -1,4 +1,4 @@
-package org.memshare.conformance;
+package org.memshare.kit.translation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,6 @@ import org.memshare.api.arch.TlbMaintenance;
 import org.memshare.api.mode.Mode;
 import org.memshare.arch.aarch64.Aarch64ArchPlugin;
 import org.memshare.arch.aarch64.Aarch64Tlb;
-import org.memshare.arch.aarch64.Stage2TranslationModel;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.pool.DefaultPagePool;
@@ -34,8 +33,8 @@ class StaleTlbTest {
         pool.addChunk(0x8000_0000L, 64 * 4096);
     }
 
-    private Stage2TranslationModel modelOf(PageTable table) {
-        Stage2TranslationModel model = new Stage2TranslationModel(format, memory::table, table.rootAddress(), VM);
+    private TranslationModel modelOf(PageTable table) {
+        TranslationModel model = new TranslationModel(format, memory::table, table.rootAddress(), VM);
         tlb.addObserver(model);
         return model;
     }
@@ -44,14 +43,14 @@ class StaleTlbTest {
     void anAccessAfterAnUnmapThatWasNotInvalidatedStillSucceedsThroughTheTlb() {
         // A table whose maintenance goes nowhere: the unmap below is never invalidated.
         PageTable table = PageTable.create(format, Stage.STAGE2, memory, TlbMaintenance.NONE, VM, pool).orElseThrow();
-        Stage2TranslationModel model = modelOf(table);
+        TranslationModel model = modelOf(table);
         assertTrue(table.map(PhysicalAddress.of(PAGE), PhysicalAddress.of(PAGE + 4096), Mode.R | Mode.W, pool));
-        assertEquals(Optional.of(PAGE + 8), model.translate(PAGE + 8).map(Stage2TranslationModel.Translation::pa));
+        assertEquals(Optional.of(PAGE + 8), model.translate(PAGE + 8).map(TranslationModel.Translation::pa));
 
         assertTrue(table.unmap(PhysicalAddress.of(PAGE), PhysicalAddress.of(PAGE + 4096), pool));
 
         assertTrue(model.walk(PAGE + 8).isEmpty(), "the table no longer maps the page");
-        assertEquals(Optional.of(PAGE + 8), model.translate(PAGE + 8).map(Stage2TranslationModel.Translation::pa),
+        assertEquals(Optional.of(PAGE + 8), model.translate(PAGE + 8).map(TranslationModel.Translation::pa),
                 "the stale TLB entry still translates");
         assertEquals(1, model.staleEntries().size());
     }
@@ -59,7 +58,7 @@ class StaleTlbTest {
     @Test
     void theEnginesNormalUnmapInvalidatesSoTheAccessFaults() {
         PageTable table = PageTable.create(format, Stage.STAGE2, memory, tlb, VM, pool).orElseThrow();
-        Stage2TranslationModel model = modelOf(table);
+        TranslationModel model = modelOf(table);
         assertTrue(table.map(PhysicalAddress.of(PAGE), PhysicalAddress.of(PAGE + 4096), Mode.R | Mode.W, pool));
         assertTrue(model.translate(PAGE + 8).isPresent());
 
@@ -74,7 +73,7 @@ class StaleTlbTest {
         // Map a 2 MiB block, touch its first page, then change one page in the middle: the block
         // is split, and the TLB must forget the block's first page too.
         PageTable table = PageTable.create(format, Stage.STAGE2, memory, tlb, VM, pool).orElseThrow();
-        Stage2TranslationModel model = modelOf(table);
+        TranslationModel model = modelOf(table);
         long block = 0x4000_0000L;
         assertTrue(table.map(PhysicalAddress.of(block), PhysicalAddress.of(block + 0x20_0000), Mode.R | Mode.W, pool));
         assertTrue(model.translate(block).isPresent());

@@ -1,4 +1,4 @@
-package org.memshare.arch.aarch64;
+package org.memshare.kit.translation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,30 +10,33 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
+import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.TlbObserver;
 import org.memshare.api.mode.Mode;
+import org.memshare.arch.aarch64.Aarch64ArchPlugin;
+import org.memshare.arch.aarch64.Aarch64Tlb;
 
 /**
  * A 40-bit machine (stage 2: root at level 2, 2 concatenated root tables at 0x10_0000 and
  * 0x10_1000) with hand-built tables.
  */
-class Stage2TranslationModelTest {
+class TranslationModelTest {
     private static final int VM = 1;
     private static final long ROOT = 0x10_0000L;
     private static final long L1_TABLE = 0x20_0000L;
     private static final long L0_TABLE = 0x21_0000L;
 
-    private final Aarch64PageTableFormat format = new Aarch64PageTableFormat(Aarch64Geometry.of(40));
+    private final PageTableFormat format = Aarch64ArchPlugin.format(40);
     private final Map<Long, long[]> memory = new HashMap<>();
     private final Aarch64Tlb tlb = new Aarch64Tlb();
-    private final Stage2TranslationModel model =
-            new Stage2TranslationModel(format, pa -> memory.computeIfAbsent(pa, p -> new long[512]), ROOT, VM);
+    private final TranslationModel model =
+            new TranslationModel(format, pa -> memory.computeIfAbsent(pa, p -> new long[512]), ROOT, VM);
 
     private final long rw = format.modeToStage2Attrs(Mode.R | Mode.W);
     private final long ro = format.modeToStage2Attrs(Mode.R);
 
-    Stage2TranslationModelTest() {
+    TranslationModelTest() {
         tlb.addObserver(model);
         // Root entry 0 (IPA 0 - 1 GiB) -> level-1 table; its entry 1 (IPA 2 MiB - 4 MiB) -> level-0 table.
         table(ROOT)[0] = format.tablePte(2, L1_TABLE);
@@ -56,18 +59,18 @@ class Stage2TranslationModelTest {
 
     @Test
     void walksPagesBlocksAndConcatenatedRoots() {
-        Stage2TranslationModel.Translation page = model.walk(0x20_3abcL).orElseThrow();
+        TranslationModel.Translation page = model.walk(0x20_3abcL).orElseThrow();
         assertEquals(0x8000_3abcL, page.pa());
         assertEquals(Mode.R | Mode.W, page.mode());
         assertEquals(0, page.level());
 
-        Stage2TranslationModel.Translation block = model.walk(0x45_6789L).orElseThrow();
+        TranslationModel.Translation block = model.walk(0x45_6789L).orElseThrow();
         assertEquals(0x9005_6789L, block.pa());
         assertEquals(Mode.R, block.mode());
         assertEquals(1, block.level());
 
         long ipa = (512L + 3) << 30 | 0x1234_5678L;
-        Stage2TranslationModel.Translation huge = model.walk(ipa).orElseThrow();
+        TranslationModel.Translation huge = model.walk(ipa).orElseThrow();
         assertEquals(0x40_0000_0000L | 0x1234_5678L, huge.pa());
         assertEquals(2, huge.level());
     }
@@ -93,7 +96,7 @@ class Stage2TranslationModelTest {
         table(L0_TABLE)[3] = format.blockPte(0, 0x8800_3000L, rw);
         assertEquals(0x8000_3010L, model.translate(0x20_3010L).orElseThrow().pa());
         assertEquals(0x8800_3010L, model.walk(0x20_3010L).orElseThrow().pa());
-        List<Stage2TranslationModel.Translation> stale = model.staleEntries();
+        List<TranslationModel.Translation> stale = model.staleEntries();
         assertEquals(1, stale.size());
         assertEquals(0x20_3000L, stale.get(0).ipa());
 
