@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,9 +34,10 @@ class TutorialCorpusTest {
     private static final String AARCH64_PA40 = "arch=aarch64 pa_bits=40";
     private static final String AARCH64_PA44 = "arch=aarch64 pa_bits=44";
 
-    static Stream<CorpusCase> aarch64TracesWithATutorialTwin() {
+    static Stream<Named<CorpusCase>> aarch64TracesWithATutorialTwin() {
         return Corpus.bundled().stream()
-                .filter(c -> c.trace().contains(AARCH64_PA40) || c.trace().contains(AARCH64_PA44));
+                .filter(c -> c.trace().contains(AARCH64_PA40) || c.trace().contains(AARCH64_PA44))
+                .map(c -> Named.of(c.name(), c));
     }
 
     @Test
