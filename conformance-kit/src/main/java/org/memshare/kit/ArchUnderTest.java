@@ -6,16 +6,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.ArchConfig;
 import org.memshare.api.arch.ArchFeature;
 import org.memshare.api.arch.ArchPlugin;
 import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.pool.PagePool;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
 import org.memshare.engine.machine.Machines;
 import org.memshare.engine.plugin.ArchRegistry;
+import org.memshare.engine.pool.DefaultPagePool;
 
 /**
  * One arch plugin at one configuration, as a rule receives it. The plugin's arch was created once
@@ -26,13 +29,37 @@ import org.memshare.engine.plugin.ArchRegistry;
  * @param config the configuration under test
  * @param registry the registry the plugin was found in (machines are made through it)
  * @param seed the seed randomised rules start from ({@link KitKeys#SEED})
+ * @param pools where the PT and POOL rules take their pools from ({@link KitKeys#POOL_FACTORY})
  */
-public record ArchUnderTest(ArchPlugin plugin, ArchConfig config, ArchRegistry registry, long seed) {
+public record ArchUnderTest(ArchPlugin plugin, ArchConfig config, ArchRegistry registry, long seed,
+        PoolFactory pools) {
+
+    /** Where pools come from when no {@link KitKeys#POOL_FACTORY} is named: the engine's own pool. */
+    public static final PoolFactory ENGINE_POOLS = DefaultPagePool::create;
 
     public ArchUnderTest {
         requireNonNull(plugin, "plugin is null");
         requireNonNull(config, "config is null");
         requireNonNull(registry, "registry is null");
+        requireNonNull(pools, "pools is null");
+    }
+
+    /** An arch under test with the engine's own pools. */
+    public ArchUnderTest(ArchPlugin plugin, ArchConfig config, ArchRegistry registry, long seed) {
+        this(plugin, config, registry, seed, ENGINE_POOLS);
+    }
+
+    /**
+     * A pool of 4 KiB entries holding {@code pages} pages as one chunk at {@code base} (a multiple of
+     * 4 KiB), from {@link #pools()}.
+     */
+    public PagePool newPool(long base, long pages) {
+        PagePool pool = pools.create(Addresses.PAGE_SIZE);
+        if (pages > 0 && !pool.addChunk(base, pages * Addresses.PAGE_SIZE)) {
+            throw new IllegalStateException("the pool under test refused a chunk of " + pages + " pages at 0x"
+                    + Long.toHexString(base));
+        }
+        return pool;
     }
 
     /** The plugin's name. */

@@ -46,10 +46,12 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
         ConformanceRule rule = context.getRequiredTestMethod().getAnnotation(ConformanceRule.class);
-        return archesUnderTest(context).all().stream().map(arch -> invocation(rule, arch));
+        ArchesUnderTest all = archesUnderTest(context);
+        return all.all().stream().map(arch -> invocation(rule, arch, all));
     }
 
-    private static TestTemplateInvocationContext invocation(ConformanceRule rule, ArchUnderTest arch) {
+    private static TestTemplateInvocationContext invocation(ConformanceRule rule, ArchUnderTest arch,
+            ArchesUnderTest all) {
         return new TestTemplateInvocationContext() {
             @Override
             public String getDisplayName(int invocationIndex) {
@@ -58,7 +60,7 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
 
             @Override
             public List<Extension> getAdditionalExtensions() {
-                return List.of(new Applicability(rule, arch), new Resolver(arch));
+                return List.of(new Applicability(rule, arch, all), new Resolver(arch));
             }
         };
     }
@@ -82,11 +84,12 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
         return Optional.empty();
     }
 
-    /** Disables an invocation that does not apply, with the reason. */
-    private record Applicability(ConformanceRule rule, ArchUnderTest arch) implements ExecutionCondition {
+    /** Disables an invocation that does not apply, or whose lower layers fail, with the reason. */
+    private record Applicability(ConformanceRule rule, ArchUnderTest arch, ArchesUnderTest all)
+            implements ExecutionCondition {
         @Override
         public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            return whyNotApplicable(rule, arch)
+            return whyNotApplicable(rule, arch).or(() -> all.skipReason(rule.id(), arch))
                     .map(ConditionEvaluationResult::disabled)
                     .orElseGet(() -> ConditionEvaluationResult.enabled("applies to " + arch));
         }
@@ -118,7 +121,7 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
     /** The arches under test, worked out once per run and configuration keys. */
     static ArchesUnderTest archesUnderTest(ExtensionContext context) {
         Map<String, String> keys = new LinkedHashMap<>();
-        for (String key : List.of(KitKeys.ARCH, KitKeys.PA_BITS, KitKeys.SEED)) {
+        for (String key : List.of(KitKeys.ARCH, KitKeys.PA_BITS, KitKeys.SEED, KitKeys.POOL_FACTORY)) {
             context.getConfigurationParameter(key).ifPresent(value -> keys.put(key, value.strip()));
         }
         ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
@@ -148,6 +151,7 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
                     + " META-INF/services/org.memshare.api.arch.ArchPlugin)");
         }
         long seed = parseLong(KitKeys.SEED, keys.get(KitKeys.SEED), KitKeys.DEFAULT_SEED);
+        PoolFactory pools = poolFactory(loader, keys.get(KitKeys.POOL_FACTORY));
         List<ArchUnderTest> all = new ArrayList<>();
         for (ArchPlugin plugin : plugins) {
             Map<String, String> properties = new LinkedHashMap<>();
@@ -158,10 +162,24 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
             for (ArchConfig listed : configurations(plugin, keys.get(KitKeys.PA_BITS))) {
                 Map<String, String> merged = new LinkedHashMap<>(listed.properties());
                 merged.putAll(properties);
-                all.add(new ArchUnderTest(plugin, new ArchConfig(listed.paBits(), merged), registry, seed));
+                all.add(new ArchUnderTest(plugin, new ArchConfig(listed.paBits(), merged), registry, seed,
+                        pools));
             }
         }
-        return new ArchesUnderTest(all);
+        return new ArchesUnderTest(all, new Layers());
+    }
+
+    private static PoolFactory poolFactory(ClassLoader loader, String className) {
+        if (className == null || className.isEmpty()) {
+            return ArchUnderTest.ENGINE_POOLS;
+        }
+        try {
+            Class<?> type = Class.forName(className, true, loader);
+            return (PoolFactory) type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ExtensionConfigurationException(KitKeys.POOL_FACTORY + "=" + className
+                    + " must name a PoolFactory with a public no-argument constructor: " + e, e);
+        }
     }
 
     /** The one PA size configured, or every configuration the plugin lists. */

@@ -18,6 +18,11 @@ public final class KitKeys {
     public static final String PROPERTY_PREFIX = "memshare.arch.";
     /** The seed of the randomised rules (MODEL); unset means {@value #DEFAULT_SEED}. */
     public static final String SEED = "memshare.seed";
+    /**
+     * The class name of a {@link PoolFactory} whose pools the PT and POOL rules use; unset means
+     * the engine's own pool. Loaded through the thread's context class loader.
+     */
+    public static final String POOL_FACTORY = "memshare.pool.factory";
     /** The seed used when none is configured. */
     public static final long DEFAULT_SEED = 20191205L;
 

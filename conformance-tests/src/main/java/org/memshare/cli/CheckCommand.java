@@ -15,6 +15,7 @@ import org.memshare.trace.Comparison;
 import org.memshare.trace.Corpus;
 import org.memshare.trace.CorpusCase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,6 +40,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "GLOB", description = "check only the traces whose name matches, e.g. 'mm-fake-*'")
     String only = "*";
 
+    @Mixin
+    PluginOptions pluginOptions;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -51,7 +55,12 @@ final class CheckCommand implements Callable<Integer> {
             out.flush();
             return 2;
         }
-        ArchRegistry registry = ArchRegistry.discover();
+        try (PluginOptions.Plugins plugins = pluginOptions.open()) {
+            return check(out, cases, plugins.registry());
+        }
+    }
+
+    private static int check(PrintWriter out, List<CorpusCase> cases, ArchRegistry registry) {
         boolean interactive = Console.interactive();
         int passed = 0;
         int failed = 0;

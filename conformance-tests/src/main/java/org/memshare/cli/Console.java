@@ -18,8 +18,20 @@ final class Console {
                 StandardCharsets.UTF_8), 1 << 16);
     }
 
-    /** Whether progress lines should be shown: only on a terminal, never when output is redirected. */
+    /**
+     * Whether progress should be shown: only when standard output is a terminal, never when it is
+     * redirected. Up to Java 21 {@code System.console()} exists only then; from Java 22 it may
+     * exist anyway, and {@code Console.isTerminal()} says.
+     */
     static boolean interactive() {
-        return System.console() != null;
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true; // before Java 22: a console means a terminal
+        }
     }
 }

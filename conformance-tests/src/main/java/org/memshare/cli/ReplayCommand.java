@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.memshare.engine.plugin.ArchRegistry;
 import org.memshare.trace.TraceParser;
 import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,6 +25,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the trace to replay")
     Path file;
 
+    @Mixin
+    PluginOptions pluginOptions;
+
     @Override
     public Integer call() throws IOException {
         List<String> lines;
@@ -35,8 +38,10 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         Writer out = spec.commandLine().getOut();
-        int errors = new TraceReplayer(ArchRegistry.discover(), out).replay(TraceParser.parseAll(lines));
-        out.flush();
-        return errors == 0 ? 0 : 1;
+        try (PluginOptions.Plugins plugins = pluginOptions.open()) {
+            int errors = new TraceReplayer(plugins.registry(), out).replay(TraceParser.parseAll(lines));
+            out.flush();
+            return errors == 0 ? 0 : 1;
+        }
     }
 }

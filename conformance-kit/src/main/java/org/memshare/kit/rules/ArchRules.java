@@ -35,6 +35,11 @@ public class ArchRules {
         return stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
     }
 
+    /** A mode as {@code 0x43 (R|W|SHARED)}. */
+    static String mode(int mode) {
+        return "0x" + Integer.toHexString(mode) + " (" + Mode.describe(mode) + ")";
+    }
+
     private static String where(Arch arch, Stage stage, int level, long pte) {
         return arch.name() + " " + stage + " level " + level + " entry 0x" + Long.toHexString(pte);
     }
@@ -148,7 +153,7 @@ public class ArchRules {
                     long attrs = attrs(f, stage, mode);
                     for (long address : SAMPLE_ADDRESSES) {
                         long pte = f.blockPte(level, address, attrs);
-                        String at = where(arch, stage, level, pte) + " (mode " + Mode.describe(mode) + ")";
+                        String at = where(arch, stage, level, pte) + " (mode " + mode(mode) + ")";
                         assertEquals(attrs, f.attrs(pte, level), "attributes not preserved: " + at);
                         assertEquals(address, f.blockAddress(pte, level), "address not preserved: " + at);
                     }
@@ -163,8 +168,10 @@ public class ArchRules {
         String name = under.toString();
         PageTableFormat f = arch.format();
         for (int mode = 0; mode <= Mode.ALL; mode++) {
-            int back = f.stage2AttrsToMode(f.modeToStage2Attrs(mode));
-            assertEquals(mode, back, name + ": mode " + Mode.describe(mode) + " reads back as " + Mode.describe(back));
+            long attrs = f.modeToStage2Attrs(mode);
+            int back = f.stage2AttrsToMode(attrs);
+            assertEquals(mode, back, name + ": stage-2 mode " + mode(mode) + " encodes as attributes 0x"
+                    + Long.toHexString(attrs) + ", which read back as " + mode(back));
         }
     }
 
