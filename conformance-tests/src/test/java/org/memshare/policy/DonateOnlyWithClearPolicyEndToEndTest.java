@@ -1,11 +1,5 @@
 package org.memshare.policy;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Snapshot;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.strict.ThreeVms.send;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +9,7 @@ import static org.memshare.strict.ThreeVms.RW_NX;
 import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.strict.ThreeVms.c;
 import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
@@ -22,7 +17,10 @@ import org.memshare.engine.hypervisor.Hypervisor.Access;
 import org.memshare.engine.policy.DonateOnlyWithClearModule;
 import org.memshare.engine.policy.DonateOnlyWithClearPolicy;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
 import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /** {@link DonateOnlyWithClearPolicy} on a whole machine. */
 class DonateOnlyWithClearPolicyEndToEndTest {

@@ -1,11 +1,5 @@
 package org.memshare.policy;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Snapshot;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.strict.ThreeVms.send;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +11,7 @@ import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.strict.ThreeVms.VM3_BASE;
 import static org.memshare.strict.ThreeVms.c;
 import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.MemoryAttributes;
@@ -25,7 +20,10 @@ import org.memshare.engine.hypervisor.Hypervisor.Access;
 import org.memshare.engine.policy.NoExecutableMemoryModule;
 import org.memshare.engine.policy.NoExecutableMemoryPolicy;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
 import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /** {@link NoExecutableMemoryPolicy} protecting VM 3, on a whole machine. */
 class NoExecutableMemoryPolicyEndToEndTest {

@@ -1,11 +1,5 @@
 package org.memshare.policy;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Snapshot;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.strict.ThreeVms.send;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.api.spci.SpciError.DENIED;
@@ -17,6 +11,7 @@ import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.strict.ThreeVms.VM2_BASE;
 import static org.memshare.strict.ThreeVms.c;
 import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +30,11 @@ import org.memshare.api.spci.ShareType;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.pool.DefaultPagePool;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Snapshot;
 import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /**
  * What the engine promises every policy (DESIGN.md section 4): a policy is asked only about a

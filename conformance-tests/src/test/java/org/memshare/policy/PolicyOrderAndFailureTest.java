@@ -1,17 +1,12 @@
 package org.memshare.policy;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Snapshot;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.strict.ThreeVms.send;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.strict.ThreeVms.RW_NX;
 import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.strict.ThreeVms.c;
 import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
@@ -20,7 +15,11 @@ import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Snapshot;
 import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /** Policies are asked in the order they were bound, and one that fails refuses instead of throwing. */
 class PolicyOrderAndFailureTest {

@@ -1,14 +1,6 @@
 package org.memshare.sharing;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Message;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.sharing.PrimaryWithSecondaries.donate;
-import static org.memshare.sharing.PrimaryWithSecondaries.lend;
-import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
-import static org.memshare.sharing.PrimaryWithSecondaries.share;
-
+import static org.memshare.kit.fixture.KitMachine.repeated;
 import static org.memshare.sharing.PrimaryWithSecondaries.ALL_VMS;
 import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
 import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
@@ -17,10 +9,13 @@ import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
 import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.donate;
 import static org.memshare.sharing.PrimaryWithSecondaries.everyAttributeCombination;
 import static org.memshare.sharing.PrimaryWithSecondaries.everyRelinquishExcept;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
 import static org.memshare.sharing.PrimaryWithSecondaries.pages;
-import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +23,10 @@ import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.ShareType;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Message;
+import org.memshare.testing.OnEachArch;
 
 
 /**

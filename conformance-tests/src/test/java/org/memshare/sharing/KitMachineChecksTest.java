@@ -1,23 +1,21 @@
 package org.memshare.sharing;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Message;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.sharing.PrimaryWithSecondaries.lend;
-import static org.memshare.sharing.PrimaryWithSecondaries.share;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
 import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
 import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
 import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
 import static org.memshare.sharing.PrimaryWithSecondaries.pages;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.ShareType;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.testing.OnEachArch;
 
 /**
  * The scenario checks themselves: each must fail when the machine does not match what it

@@ -1,17 +1,8 @@
 package org.memshare.sharing;
-import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
-
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Message;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.sharing.PrimaryWithSecondaries.lend;
-import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
-import static org.memshare.sharing.PrimaryWithSecondaries.share;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.memshare.kit.fixture.KitMachine.repeated;
 import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
 import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
 import static org.memshare.sharing.PrimaryWithSecondaries.PAGE_SIZE;
@@ -19,16 +10,20 @@ import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
 import static org.memshare.sharing.PrimaryWithSecondaries.RET_INSTRUCTION;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
-import static org.memshare.sharing.PrimaryWithSecondaries.normal;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
 import static org.memshare.sharing.PrimaryWithSecondaries.pages;
-import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import java.util.OptionalLong;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryAccess;
-import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
 import org.memshare.engine.hypervisor.Hypervisor.Access;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.testing.OnEachArch;
 
 /**
  * The receiver gets exactly the access the message grants (read, write, execute), for lends and

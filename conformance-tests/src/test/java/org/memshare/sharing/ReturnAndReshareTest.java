@@ -1,31 +1,26 @@
 package org.memshare.sharing;
-import static org.memshare.sharing.PrimaryWithSecondaries.relinquishing;
-import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
-
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Message;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.sharing.PrimaryWithSecondaries.donate;
-import static org.memshare.sharing.PrimaryWithSecondaries.lend;
-import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.memshare.kit.fixture.KitMachine.repeated;
 import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
 import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
 import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
 import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE_OWN;
-import static org.memshare.sharing.PrimaryWithSecondaries.normal;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.donate;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
 import static org.memshare.sharing.PrimaryWithSecondaries.pages;
-import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquishing;
 
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.MemoryAttributes;
-import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.testing.OnEachArch;
 
 /**
  * Memory that goes to a service VM and comes back, and memory a VM gives away and can no longer

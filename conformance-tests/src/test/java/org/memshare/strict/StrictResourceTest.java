@@ -1,12 +1,5 @@
 package org.memshare.strict;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Snapshot;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.strict.ThreeVms.send;
-import static org.memshare.strict.ThreeVms.fill;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +9,8 @@ import static org.memshare.strict.ThreeVms.RWX;
 import static org.memshare.strict.ThreeVms.RW_NX;
 import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.strict.ThreeVms.c;
+import static org.memshare.strict.ThreeVms.fill;
+import static org.memshare.strict.ThreeVms.send;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,6 +25,10 @@ import org.memshare.api.spci.SpciError;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.pool.DefaultPagePool;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Snapshot;
+import org.memshare.testing.OnEachArch;
 
 /**
  * Resources: clearing a huge constituent allocates no memory, and running out of page-table pages

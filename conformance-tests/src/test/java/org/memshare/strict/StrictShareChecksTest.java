@@ -1,27 +1,21 @@
 package org.memshare.strict;
 
-import org.memshare.kit.ArchUnderTest;
-import org.memshare.kit.fixture.KitMachine;
-import org.memshare.kit.fixture.Message;
-import org.memshare.kit.fixture.Snapshot;
-import org.memshare.testing.OnEachArch;
-import static org.memshare.strict.ThreeVms.send;
-import static org.memshare.strict.ThreeVms.fill;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.api.spci.SpciError.INVALID_PARAMETERS;
-import static org.memshare.strict.ThreeVms.PAGE;
-import static org.memshare.strict.ThreeVms.RWX;
-import static org.memshare.strict.ThreeVms.RW_NX;
-import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.kit.fixture.Message.ATTRIBUTE_COUNT;
 import static org.memshare.kit.fixture.Message.CONSTITUENT_COUNT;
 import static org.memshare.kit.fixture.Message.CONSTITUENT_OFFSET;
 import static org.memshare.kit.fixture.Message.PAGE_COUNT;
+import static org.memshare.strict.ThreeVms.PAGE;
+import static org.memshare.strict.ThreeVms.RWX;
+import static org.memshare.strict.ThreeVms.RW_NX;
+import static org.memshare.strict.ThreeVms.VM1_BASE;
 import static org.memshare.strict.ThreeVms.c;
+import static org.memshare.strict.ThreeVms.fill;
+import static org.memshare.strict.ThreeVms.send;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -35,6 +29,11 @@ import org.memshare.api.spci.ReceiverAttributes;
 import org.memshare.api.spci.ShareType;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Message;
+import org.memshare.kit.fixture.Snapshot;
+import org.memshare.testing.OnEachArch;
 
 /**
  * Every malformed or disallowed memory message answers INVALID_PARAMETERS and changes nothing:
