@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.memshare.api.mode.Mode;
@@ -254,16 +255,20 @@ public class ShareRules {
 
     // ====================================================================== bad input
 
-    /** The memory the bad-input rules share from: VM 1 owns a 2 MiB block at {@code base} and one device page. */
-    private record Layout(KitMachine m, long a, long b, long device, long readOnly) {
-        /** VM 1 owns [a, a + 2 MiB) R|W|X, with b inside it; a device page and an R|W page after it. */
+    /**
+     * The memory the other rules share from: VM 1 owns a 2 MiB block at {@code a} (R|W|X, with
+     * {@code b} inside it), a device page and an R|W page after it, and the last page of the
+     * address space (R|W|X).
+     */
+    private record Layout(KitMachine m, long a, long b, long device, long readOnly, long last) {
         static Layout boot(ArchUnderTest under) {
             KitMachine m = KitMachine.boot(under, POOL_PAGES, 3);
             long a = base(m);
-            Layout layout = new Layout(m, a, a + 0x10_0000L, a + TWO_MIB, a + TWO_MIB + PAGE);
+            Layout layout = new Layout(m, a, a + 0x10_0000L, a + TWO_MIB, a + TWO_MIB + PAGE, m.addressSpaceEnd() - PAGE);
             m.map(SENDER, a, a + TWO_MIB, RWX);
             m.mapPages(SENDER, layout.device, 1, Mode.R | Mode.W | Mode.D);
             m.mapPages(SENDER, layout.readOnly, 1, Mode.R | Mode.W);
+            m.mapPages(SENDER, layout.last, 1, RWX);
             m.fillPattern(a, a + 4 * PAGE);
             m.fillPattern(layout.b, layout.b + 2 * PAGE);
             return layout;
@@ -384,8 +389,7 @@ public class ShareRules {
         checkRefused(under, "regions with bad constituents", l -> {
             long a = l.a();
             long b = l.b();
-            long end = l.m().addressSpaceEnd();
-            l.m().mapPages(SENDER, end - PAGE, 1, RWX);
+            long end = l.last() + PAGE;
             List<Bad> bad = new ArrayList<>();
             bad.add(Bad.of("an empty constituent", l.lend(c(a, 0))));
             bad.add(Bad.of("an empty constituent after a good one", l.lend(c(a, 4), c(b, 0))));
@@ -513,7 +517,7 @@ public class ShareRules {
                 m.hypervisor().release(RECEIVER);
                 for (long address : new long[] {l.a() + PAGE, l.a() + 2 * PAGE - 8, l.b(), l.b() + 2 * PAGE - 8}) {
                     long want = clear ? 0 : before.word(address);
-                    OptionalLongs.check(m, RECEIVER, address, want).ifPresent(p -> failures.add(row + ": " + p));
+                    readProblem(m, RECEIVER, address, want).ifPresent(p -> failures.add(row + ": " + p));
                 }
                 for (long address : new long[] {l.a(), l.a() + PAGE - 8, l.a() + 2 * PAGE, l.a() + 3 * PAGE - 8}) {
                     if (m.peek(address) != before.word(address)) {
@@ -576,8 +580,7 @@ public class ShareRules {
             }
         }
         Layout top = Layout.boot(under);
-        long last = top.m().addressSpaceEnd() - PAGE;
-        top.m().mapPages(SENDER, last, 1, RWX);
+        long last = top.last();
         Message atEnd = Message.lend(SENDER, RECEIVER).access(MemoryAccess.RW_NX).pages(last, 1);
         SpciResult endResult = top.m().send(atEnd);
         if (!endResult.isSuccess() || !top.m().access(RECEIVER, last).equals("RW-")) {
@@ -599,20 +602,18 @@ public class ShareRules {
 
     // ====================================================================== helpers
 
-    /** Reads through a VM's translation for SHARE-5. */
-    private static final class OptionalLongs {
-        static Optional<String> check(KitMachine m, int vm, long address, long want) {
-            var value = m.hypervisor().read(vm, address);
-            if (value.isEmpty()) {
-                return Optional.of("VM " + vm + " faults reading 0x" + Long.toHexString(address) + " (mode "
-                        + m.describeMode(vm, address) + ")");
-            }
-            if (value.getAsLong() != want) {
-                return Optional.of("VM " + vm + " reads 0x" + Long.toHexString(value.getAsLong()) + " at 0x"
-                        + Long.toHexString(address) + ", expected 0x" + Long.toHexString(want));
-            }
-            return Optional.empty();
+    /** What is wrong with VM {@code vm} reading {@code want} at {@code address} through its translation, if anything. */
+    private static Optional<String> readProblem(KitMachine m, int vm, long address, long want) {
+        OptionalLong value = m.hypervisor().read(vm, address);
+        if (value.isEmpty()) {
+            return Optional.of("VM " + vm + " faults reading 0x" + Long.toHexString(address) + " (mode "
+                    + m.describeMode(vm, address) + ")");
         }
+        if (value.getAsLong() != want) {
+            return Optional.of("VM " + vm + " reads 0x" + Long.toHexString(value.getAsLong()) + " at 0x"
+                    + Long.toHexString(address) + ", expected 0x" + Long.toHexString(want));
+        }
+        return Optional.empty();
     }
 
     private static Constituent c(long address, long pages) {
