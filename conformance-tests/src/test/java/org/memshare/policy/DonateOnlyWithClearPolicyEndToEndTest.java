@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.api.spci.SpciError.DENIED;
-import static org.memshare.strict.MachineFixture.PAGE;
-import static org.memshare.strict.MachineFixture.RW_NX;
-import static org.memshare.strict.MachineFixture.VM1_BASE;
-import static org.memshare.strict.MachineFixture.c;
-import static org.memshare.strict.MachineFixture.message;
+import static org.memshare.strict.ThreeVms.PAGE;
+import static org.memshare.strict.ThreeVms.RW_NX;
+import static org.memshare.strict.ThreeVms.VM1_BASE;
+import static org.memshare.strict.ThreeVms.c;
+import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
@@ -16,37 +17,39 @@ import org.memshare.engine.hypervisor.Hypervisor.Access;
 import org.memshare.engine.policy.DonateOnlyWithClearModule;
 import org.memshare.engine.policy.DonateOnlyWithClearPolicy;
 import org.memshare.engine.spci.SpciResult;
-import org.memshare.strict.MachineFixture;
-import org.memshare.strict.OnBothArches;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /** {@link DonateOnlyWithClearPolicy} on a whole machine. */
 class DonateOnlyWithClearPolicyEndToEndTest {
     private static final long A = VM1_BASE;
 
-    private static MachineFixture machine(String arch) {
-        MachineFixture fixture = MachineFixture.create(arch, new DonateOnlyWithClearModule());
+    private static KitMachine machine(ArchUnderTest under) {
+        KitMachine fixture = ThreeVms.boot(under, new DonateOnlyWithClearModule());
         assertEquals(1, fixture.machine().policies().size());
         return fixture;
     }
 
-    @OnBothArches
-    void aDonateWithoutTheClearFlagIsDeniedAndNothingChanges(String arch) {
+    @OnEachArch
+    void aDonateWithoutTheClearFlagIsDeniedAndNothingChanges(ArchUnderTest under) {
         for (int flags : new int[] {0, 2}) {
-            MachineFixture fixture = machine(arch);
-            SpciResult result = fixture.assertRefusedWithoutChange(DENIED, "clear", 1, 2,
+            KitMachine fixture = machine(under);
+            SpciResult result = fixture.assertRefused(DENIED, "clear", 1, 2,
                     message(ShareType.DONATE, 2, RW_NX, flags, c(A, 4), c(A + 0x10_0000L, 2)));
             assertEquals("a donate must clear the memory it gives away: VM 1 donated to VM 2 without the clear flag"
                     + " (flags 0x" + flags + ")", result.reason());
-            assertEquals(MachineFixture.pattern(A), fixture.hypervisor().read(1, A).orElseThrow(),
+            assertEquals(KitMachine.pattern(A), fixture.hypervisor().read(1, A).orElseThrow(),
                     "VM 1 keeps its memory and its contents");
         }
     }
 
-    @OnBothArches
-    void aDonateWithTheClearFlagGoesAheadAndTheReceiverReadsZero(String arch) {
-        MachineFixture fixture = machine(arch);
+    @OnEachArch
+    void aDonateWithTheClearFlagGoesAheadAndTheReceiverReadsZero(ArchUnderTest under) {
+        KitMachine fixture = machine(under);
 
-        SpciResult result = fixture.send(1, 2, message(ShareType.DONATE, 2, RW_NX, MemoryRegion.FLAG_CLEAR, c(A, 4)));
+        SpciResult result = send(fixture, 1, 2, message(ShareType.DONATE, 2, RW_NX, MemoryRegion.FLAG_CLEAR, c(A, 4)));
 
         assertTrue(result.isSuccess(), result::toString);
         assertFalse(fixture.hypervisor().canAccess(1, A, Access.READ));
@@ -56,14 +59,14 @@ class DonateOnlyWithClearPolicyEndToEndTest {
         }
     }
 
-    @OnBothArches
-    void lendShareAndRelinquishNeedNoClearFlag(String arch) {
-        MachineFixture fixture = machine(arch);
+    @OnEachArch
+    void lendShareAndRelinquishNeedNoClearFlag(ArchUnderTest under) {
+        KitMachine fixture = machine(under);
 
-        assertTrue(fixture.send(1, 2, message(ShareType.LEND, 2, RW_NX, 0, c(A, 4))).isSuccess());
-        assertEquals(MachineFixture.pattern(A), fixture.hypervisor().read(2, A).orElseThrow());
-        assertTrue(fixture.send(2, 1, message(ShareType.RELINQUISH, 1, RW_NX, 0, c(A, 4))).isSuccess());
-        assertTrue(fixture.send(1, 3, message(ShareType.SHARE, 3, RW_NX, 0, c(A, 4))).isSuccess());
-        assertEquals(MachineFixture.pattern(A), fixture.hypervisor().read(3, A).orElseThrow());
+        assertTrue(send(fixture, 1, 2, message(ShareType.LEND, 2, RW_NX, 0, c(A, 4))).isSuccess());
+        assertEquals(KitMachine.pattern(A), fixture.hypervisor().read(2, A).orElseThrow());
+        assertTrue(send(fixture, 2, 1, message(ShareType.RELINQUISH, 1, RW_NX, 0, c(A, 4))).isSuccess());
+        assertTrue(send(fixture, 1, 3, message(ShareType.SHARE, 3, RW_NX, 0, c(A, 4))).isSuccess());
+        assertEquals(KitMachine.pattern(A), fixture.hypervisor().read(3, A).orElseThrow());
     }
 }

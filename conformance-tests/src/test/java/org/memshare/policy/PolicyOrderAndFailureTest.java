@@ -2,10 +2,11 @@ package org.memshare.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.memshare.strict.MachineFixture.RW_NX;
-import static org.memshare.strict.MachineFixture.VM1_BASE;
-import static org.memshare.strict.MachineFixture.c;
-import static org.memshare.strict.MachineFixture.message;
+import static org.memshare.strict.ThreeVms.RW_NX;
+import static org.memshare.strict.ThreeVms.VM1_BASE;
+import static org.memshare.strict.ThreeVms.c;
+import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
@@ -14,8 +15,11 @@ import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.spci.SpciResult;
-import org.memshare.strict.MachineFixture;
-import org.memshare.strict.OnBothArches;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Snapshot;
+import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /** Policies are asked in the order they were bound, and one that fails refuses instead of throwing. */
 class PolicyOrderAndFailureTest {
@@ -35,20 +39,20 @@ class PolicyOrderAndFailureTest {
         return message(ShareType.LEND, 2, RW_NX, 0, c(VM1_BASE, 4));
     }
 
-    @OnBothArches
-    void theFirstRefusalInBindingOrderIsTheAnswer(String arch) {
+    @OnEachArch
+    void theFirstRefusalInBindingOrderIsTheAnswer(ArchUnderTest under) {
         for (int run = 0; run < 5; run++) {
-            MachineFixture fixture = MachineFixture.create(arch, refusing("first"), refusing("second"),
+            KitMachine fixture = ThreeVms.boot(under, refusing("first"), refusing("second"),
                     refusing("third"));
-            SpciResult result = fixture.send(1, 2, lend());
+            SpciResult result = send(fixture, 1, 2, lend());
             assertEquals(Optional.of(SpciError.DENIED), result.error());
             assertEquals("first", result.reason());
         }
     }
 
-    @OnBothArches
-    void aPolicyThatThrowsRefusesAndChangesNothing(String arch) {
-        MachineFixture fixture = MachineFixture.create(arch, new AbstractModule() {
+    @OnEachArch
+    void aPolicyThatThrowsRefusesAndChangesNothing(ArchUnderTest under) {
+        KitMachine fixture = ThreeVms.boot(under, new AbstractModule() {
             @Override
             protected void configure() {
                 Multibinder.newSetBinder(binder(), SharePolicy.class).addBinding().toInstance(request -> {
@@ -56,22 +60,22 @@ class PolicyOrderAndFailureTest {
                 });
             }
         });
-        MachineFixture.Snapshot before = fixture.snapshot();
-        SpciResult result = fixture.send(1, 2, lend());
+        Snapshot before = fixture.snapshot();
+        SpciResult result = send(fixture, 1, 2, lend());
         assertEquals(Optional.of(SpciError.DENIED), result.error());
         assertTrue(result.reason().contains("policy store unreachable"), result.reason());
         assertEquals(before, fixture.snapshot());
     }
 
-    @OnBothArches
-    void aPolicyThatAnswersNullRefuses(String arch) {
-        MachineFixture fixture = MachineFixture.create(arch, new AbstractModule() {
+    @OnEachArch
+    void aPolicyThatAnswersNullRefuses(ArchUnderTest under) {
+        KitMachine fixture = ThreeVms.boot(under, new AbstractModule() {
             @Override
             protected void configure() {
                 Multibinder.newSetBinder(binder(), SharePolicy.class).addBinding().toInstance(request -> null);
             }
         });
-        SpciResult result = fixture.send(1, 2, lend());
+        SpciResult result = send(fixture, 1, 2, lend());
         assertEquals(Optional.of(SpciError.DENIED), result.error());
         assertTrue(result.reason().contains("answered null"), result.reason());
     }

@@ -1,18 +1,18 @@
 package org.memshare.sharing;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.memshare.sharing.SharingFixture.OWNED_RWX;
-import static org.memshare.sharing.SharingFixture.PAGE;
-import static org.memshare.sharing.SharingFixture.PAGE_SIZE;
-import static org.memshare.sharing.SharingFixture.PRIMARY;
-import static org.memshare.sharing.SharingFixture.SERVICE1;
-import static org.memshare.sharing.SharingFixture.SERVICE2;
-import static org.memshare.sharing.SharingFixture.message;
-import static org.memshare.sharing.SharingFixture.normal;
-import static org.memshare.sharing.SharingFixture.pages;
-import static org.memshare.sharing.SharingFixture.repeated;
+import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE_SIZE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.pages;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +23,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryAccess;
-import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
 import org.memshare.engine.hypervisor.Hypervisor;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.testing.OnEachArch;
 
 /**
  * Shared memory as a channel between two VMs that run at the same time: Hafnium's
@@ -44,13 +46,12 @@ class ConcurrentSharingTest {
      * third VM never touches the page.
      */
     @OnEachArch
-    void concurrent(String arch) throws Exception {
-        SharingFixture f = SharingFixture.boot(arch);
+    void concurrent(ArchUnderTest under) throws Exception {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('a'));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.assertSent(PRIMARY, SERVICE1,
-                message(ShareType.SHARE, SERVICE1, normal(MemoryAccess.RW_X), MemoryRegion.FLAG_CLEAR, pages(PAGE, 1)));
+        f.assertSent(attempt(ShareType.SHARE, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1)).clear());
         f.assertMode(PRIMARY, PAGE, 1, Mode.SHARED | OWNED_RWX);
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | Mode.SHARED | OWNED_RWX);
         f.assertNotMapped(SERVICE2, PAGE, 1);
@@ -66,8 +67,8 @@ class ConcurrentSharingTest {
         f.incrementEachByte(SERVICE1, PAGE, 1);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "RWX", "---");
         for (int w = 0; w < WORDS; w++) {
-            assertEquals(OptionalLong.of(SharingFixture.eachByteIncremented(ramp(w))),
-                    f.hypervisor().read(PRIMARY, PAGE + 8L * w), "[" + arch + "] word " + w + " as the primary sees it");
+            assertEquals(OptionalLong.of(KitMachine.eachByteIncremented(ramp(w))),
+                    f.hypervisor().read(PRIMARY, PAGE + 8L * w), "[" + under + "] word " + w + " as the primary sees it");
         }
 
         // Then at the same time, on two threads.
@@ -81,16 +82,16 @@ class ConcurrentSharingTest {
         odd.start();
         even.join(TimeUnit.SECONDS.toMillis(60));
         odd.join(TimeUnit.SECONDS.toMillis(60));
-        assertFalse(even.isAlive(), "[" + arch + "] the primary's thread did not finish");
-        assertFalse(odd.isAlive(), "[" + arch + "] the service's thread did not finish");
-        assertEquals(List.of(), new ArrayList<>(problems), "[" + arch + "] what the threads saw");
+        assertFalse(even.isAlive(), "[" + under + "] the primary's thread did not finish");
+        assertFalse(odd.isAlive(), "[" + under + "] the service's thread did not finish");
+        assertEquals(List.of(), new ArrayList<>(problems), "[" + under + "] what the threads saw");
 
         for (int w = 0; w < WORDS; w++) {
             int writer = w % 2 == 0 ? PRIMARY : SERVICE1;
             long last = tagged(writer, ROUNDS, w);
             for (int reader : new int[] {PRIMARY, SERVICE1}) {
                 assertEquals(OptionalLong.of(last), f.hypervisor().read(reader, PAGE + 8L * w),
-                        "[" + arch + "] final word " + w + " as VM " + reader + " reads it");
+                        "[" + under + "] final word " + w + " as VM " + reader + " reads it");
             }
             f.assertReadFaults(SERVICE2, PAGE + 8L * w);
         }
@@ -130,7 +131,7 @@ class ConcurrentSharingTest {
                         return;
                     }
                     long value = seen.getAsLong();
-                    if (value == SharingFixture.eachByteIncremented(ramp(theirs))) {
+                    if (value == KitMachine.eachByteIncremented(ramp(theirs))) {
                         if (lastSeen[theirs] != 0) {
                             problems.add("VM " + vm + " saw word " + theirs + " go back to its old value");
                             return;
@@ -172,12 +173,12 @@ class ConcurrentSharingTest {
      * write faults. The pool is as full as before the share.
      */
     @OnEachArch
-    void shareConcurrentlyAndGetBack(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareConcurrentlyAndGetBack(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         long freeAtStart = f.freePages();
 
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "RWX", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
 
@@ -185,7 +186,7 @@ class ConcurrentSharingTest {
         f.assertWhoCanTouch(PAGE, 1, "RWX", "RWX", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated('c'));
 
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertMode(PRIMARY, PAGE, 1, OWNED_RWX);
         f.assertNotMapped(SERVICE1, PAGE, 1);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");

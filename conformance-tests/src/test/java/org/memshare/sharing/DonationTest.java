@@ -1,17 +1,21 @@
 package org.memshare.sharing;
 
-import static org.memshare.sharing.SharingFixture.ALL_VMS;
-import static org.memshare.sharing.SharingFixture.OWNED_RWX;
-import static org.memshare.sharing.SharingFixture.PAGE;
-import static org.memshare.sharing.SharingFixture.PAGE_SIZE;
-import static org.memshare.sharing.SharingFixture.PRIMARY;
-import static org.memshare.sharing.SharingFixture.SERVICE1;
-import static org.memshare.sharing.SharingFixture.SERVICE2;
-import static org.memshare.sharing.SharingFixture.attempt;
-import static org.memshare.sharing.SharingFixture.everyAttributeCombination;
-import static org.memshare.sharing.SharingFixture.everyRelinquishExcept;
-import static org.memshare.sharing.SharingFixture.pages;
-import static org.memshare.sharing.SharingFixture.repeated;
+import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.ALL_VMS;
+import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE_SIZE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.donate;
+import static org.memshare.sharing.PrimaryWithSecondaries.everyAttributeCombination;
+import static org.memshare.sharing.PrimaryWithSecondaries.everyRelinquishExcept;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
+import static org.memshare.sharing.PrimaryWithSecondaries.pages;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +23,11 @@ import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.ShareType;
-import org.memshare.sharing.SharingFixture.Attempt;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Message;
+import org.memshare.testing.OnEachArch;
+
 
 /**
  * Donation: what the new owner may reach, donation onwards between service VMs, and what may no
@@ -33,11 +41,11 @@ class DonationTest {
      * while the primary keeps its page above.
      */
     @OnEachArch
-    void donateCheckUpperBounds(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void donateCheckUpperBounds(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 2, repeated('b'));
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.assertWhoCanTouch(PAGE + PAGE_SIZE, 1, "RWX", "---", "---");
 
@@ -55,11 +63,11 @@ class DonationTest {
      * page.
      */
     @OnEachArch
-    void donateCheckLowerBounds(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void donateCheckLowerBounds(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE - PAGE_SIZE, 2, repeated('b'));
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.assertWhoCanTouch(PAGE - PAGE_SIZE, 1, "RWX", "---", "---");
 
@@ -78,14 +86,14 @@ class DonationTest {
      * it and keeps what it writes.
      */
     @OnEachArch
-    void donateVms(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void donateVms(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.donate(SERVICE1, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, SERVICE1, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertNotMapped(PRIMARY, PAGE, 1);
         f.assertNotMapped(SERVICE1, PAGE, 1);
         f.assertMode(SERVICE2, PAGE, 1, OWNED_RWX);
@@ -105,15 +113,15 @@ class DonationTest {
      * longer donate it to the other service.
      */
     @OnEachArch
-    void donateTwice(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void donateTwice(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         Constituent page = pages(PAGE, 1);
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, page);
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, page);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        List<Attempt> refused = new ArrayList<>();
+        List<Message> refused = new ArrayList<>();
         refused.addAll(everyAttributeCombination(ShareType.SHARE, PRIMARY, ALL_VMS, page));
         refused.addAll(everyAttributeCombination(ShareType.LEND, PRIMARY, ALL_VMS, page));
         for (int to : ALL_VMS) {
@@ -123,7 +131,7 @@ class DonationTest {
         f.assertRefused(refused);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.donate(SERVICE1, PRIMARY, MemoryAccess.RW_X, page);
+        donate(f, SERVICE1, PRIMARY, MemoryAccess.RW_X, page);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         f.fill(PRIMARY, PAGE, 1, repeated('f'));
 
@@ -138,11 +146,11 @@ class DonationTest {
      * owns that page with the donation's R|W|X while the other page stays lent read-only.
      */
     @OnEachArch
-    void lendDonate(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void lendDonate(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 2, repeated('b'));
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 2));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 2));
         f.assertMode(SERVICE1, PAGE, 2, Mode.UNOWNED | Mode.R | Mode.X);
         f.assertWhoCanTouch(PAGE, 2, "---", "R-X", "---");
         f.assertHolds(SERVICE1, PAGE, 2, repeated('b'));
@@ -153,7 +161,7 @@ class DonationTest {
                 attempt(ShareType.DONATE, PRIMARY, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 2))));
         f.assertWhoCanTouch(PAGE, 2, "---", "R-X", "---");
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE + PAGE_SIZE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE + PAGE_SIZE, 1));
         f.assertMode(SERVICE1, PAGE + PAGE_SIZE, 1, OWNED_RWX);
         f.assertNotMapped(PRIMARY, PAGE + PAGE_SIZE, 1);
         f.assertWhoCanTouch(PAGE, 1, "---", "R-X", "---");
@@ -161,7 +169,7 @@ class DonationTest {
         f.incrementEachByte(SERVICE1, PAGE + PAGE_SIZE, 1);
 
         // The page still lent goes back to its owner as before.
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         f.assertWhoCanTouch(PAGE + PAGE_SIZE, 1, "---", "RWX", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated('b'));
@@ -174,11 +182,11 @@ class DonationTest {
      * access to that page only.
      */
     @OnEachArch
-    void shareDonate(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareDonate(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 2, repeated('b'));
 
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 2));
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 2));
         f.assertMode(PRIMARY, PAGE, 2, Mode.SHARED | OWNED_RWX);
         f.assertMode(SERVICE1, PAGE, 2, Mode.UNOWNED | Mode.SHARED | Mode.R | Mode.X);
         f.assertWhoCanTouch(PAGE, 2, "RWX", "R-X", "---");
@@ -193,7 +201,7 @@ class DonationTest {
                 attempt(ShareType.DONATE, PRIMARY, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 2))));
         f.assertWhoCanTouch(PAGE, 2, "RWX", "R-X", "---");
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE + PAGE_SIZE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE + PAGE_SIZE, 1));
         f.assertMode(SERVICE1, PAGE + PAGE_SIZE, 1, OWNED_RWX);
         f.assertNotMapped(PRIMARY, PAGE + PAGE_SIZE, 1);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "R-X", "---");

@@ -1,26 +1,29 @@
 package org.memshare.sharing;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.memshare.sharing.SharingFixture.OWNED_RWX;
-import static org.memshare.sharing.SharingFixture.PAGE;
-import static org.memshare.sharing.SharingFixture.PAGE_SIZE;
-import static org.memshare.sharing.SharingFixture.PRIMARY;
-import static org.memshare.sharing.SharingFixture.RET_INSTRUCTION;
-import static org.memshare.sharing.SharingFixture.SERVICE1;
-import static org.memshare.sharing.SharingFixture.SERVICE2;
-import static org.memshare.sharing.SharingFixture.message;
-import static org.memshare.sharing.SharingFixture.normal;
-import static org.memshare.sharing.SharingFixture.pages;
-import static org.memshare.sharing.SharingFixture.repeated;
+import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE_SIZE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
+import static org.memshare.sharing.PrimaryWithSecondaries.RET_INSTRUCTION;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
+import static org.memshare.sharing.PrimaryWithSecondaries.pages;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import java.util.OptionalLong;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryAccess;
-import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
 import org.memshare.engine.hypervisor.Hypervisor.Access;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.testing.OnEachArch;
 
 /**
  * The receiver gets exactly the access the message grants (read, write, execute), for lends and
@@ -34,20 +37,20 @@ class PermissionTest {
      * faults and changes nothing.
      */
     @OnEachArch
-    void lendRelinquishXRw(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void lendRelinquishXRw(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
         f.incrementEachByte(SERVICE1, PAGE, 1);
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated('c'));
 
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 1));
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | Mode.R | Mode.X);
         f.assertWhoCanTouch(PAGE, 1, "---", "R-X", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
@@ -61,22 +64,22 @@ class PermissionTest {
      * service sees it, but the service's own write faults.
      */
     @OnEachArch
-    void shareRelinquishXRw(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareRelinquishXRw(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
 
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "RWX", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
         f.incrementEachByte(PRIMARY, PAGE, 1);
         f.assertHolds(SERVICE1, PAGE, 1, repeated('c'));
         f.incrementEachByte(SERVICE1, PAGE, 1);
         f.assertHolds(PRIMARY, PAGE, 1, repeated('d'));
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 1));
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 1));
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | Mode.SHARED | Mode.R | Mode.X);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "R-X", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
@@ -91,22 +94,22 @@ class PermissionTest {
      * execute; shared RO_NX after the return, it can only read, while the owner keeps R|W|X.
      */
     @OnEachArch
-    void shareRelinquishNxRw(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareRelinquishNxRw(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
 
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RW_NX, pages(PAGE, 1));
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RW_NX, pages(PAGE, 1));
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | Mode.SHARED | Mode.R | Mode.W);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "RW-", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
         f.assertHolds(PRIMARY, PAGE, 1, repeated('b'));
         f.incrementEachByte(SERVICE1, PAGE, 1);
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated('c'));
 
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RO_NX, pages(PAGE, 1));
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RO_NX, pages(PAGE, 1));
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | Mode.SHARED | Mode.R);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "R--", "---");
         f.assertHolds(SERVICE1, PAGE, 1, repeated('b'));
@@ -121,8 +124,8 @@ class PermissionTest {
      * written) but not executed.
      */
     @OnEachArch
-    void lendRelinquishRwX(String arch) {
-        checkExecuteFollowsTheGrant(arch, MemoryAccess.RW_X, MemoryAccess.RW_NX, "RWX", "RW-");
+    void lendRelinquishRwX(ArchUnderTest under) {
+        checkExecuteFollowsTheGrant(under, MemoryAccess.RW_X, MemoryAccess.RW_NX, "RWX", "RW-");
     }
 
     /**
@@ -130,26 +133,26 @@ class PermissionTest {
      * RET in a page lent RO_X can be executed, lent RO_NX only read.
      */
     @OnEachArch
-    void lendRelinquishRoX(String arch) {
-        checkExecuteFollowsTheGrant(arch, MemoryAccess.RO_X, MemoryAccess.RO_NX, "R-X", "R--");
+    void lendRelinquishRoX(ArchUnderTest under) {
+        checkExecuteFollowsTheGrant(under, MemoryAccess.RO_X, MemoryAccess.RO_NX, "R-X", "R--");
     }
 
-    private static void checkExecuteFollowsTheGrant(String arch, MemoryAccess executable, MemoryAccess notExecutable,
+    private static void checkExecuteFollowsTheGrant(ArchUnderTest under, MemoryAccess executable, MemoryAccess notExecutable,
             String executableAccess, String notExecutableAccess) {
-        SharingFixture f = SharingFixture.boot(arch);
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, 0);
         assertTrue(f.hypervisor().write(PRIMARY, PAGE, RET_INSTRUCTION), f.where() + "placing the RET");
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.lend(PRIMARY, SERVICE1, executable, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, executable, pages(PAGE, 1));
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | executable.mode());
         f.assertWhoCanTouch(PAGE, 1, "---", executableAccess, "---");
         assertEquals(OptionalLong.of(RET_INSTRUCTION), f.hypervisor().read(SERVICE1, PAGE), f.where() + "the RET");
         assertTrue(f.hypervisor().canAccess(SERVICE1, PAGE, Access.EXECUTE), f.where() + "executing the RET");
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.lend(PRIMARY, SERVICE1, notExecutable, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, notExecutable, pages(PAGE, 1));
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | notExecutable.mode());
         f.assertWhoCanTouch(PAGE, 1, "---", notExecutableAccess, "---");
         assertEquals(OptionalLong.of(RET_INSTRUCTION), f.hypervisor().read(SERVICE1, PAGE), f.where() + "the RET");
@@ -163,13 +166,12 @@ class PermissionTest {
      * service reads and executes only.
      */
     @OnEachArch
-    void shareClear(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareClear(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE - PAGE_SIZE, 4, repeated('b'));
         f.assertWhoCanTouch(PAGE, 2, "RWX", "---", "---");
 
-        f.assertSent(PRIMARY, SERVICE1,
-                message(ShareType.SHARE, SERVICE1, normal(MemoryAccess.RO_X), MemoryRegion.FLAG_CLEAR, pages(PAGE, 2)));
+        f.assertSent(attempt(ShareType.SHARE, PRIMARY, SERVICE1, MemoryAccess.RO_X, pages(PAGE, 2)).clear());
 
         f.assertMode(PRIMARY, PAGE, 2, Mode.SHARED | OWNED_RWX);
         f.assertMode(SERVICE1, PAGE, 2, Mode.UNOWNED | Mode.SHARED | Mode.R | Mode.X);

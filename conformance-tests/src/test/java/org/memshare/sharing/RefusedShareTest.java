@@ -1,21 +1,23 @@
 package org.memshare.sharing;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.memshare.sharing.SharingFixture.ALL_VMS;
-import static org.memshare.sharing.SharingFixture.DEVICE;
-import static org.memshare.sharing.SharingFixture.OWNED_RWX;
-import static org.memshare.sharing.SharingFixture.PAGE;
-import static org.memshare.sharing.SharingFixture.PAGE_SIZE;
-import static org.memshare.sharing.SharingFixture.PRIMARY;
-import static org.memshare.sharing.SharingFixture.SERVICE1;
-import static org.memshare.sharing.SharingFixture.SERVICE2;
-import static org.memshare.sharing.SharingFixture.attempt;
-import static org.memshare.sharing.SharingFixture.everyAttributeCombination;
-import static org.memshare.sharing.SharingFixture.everyRelinquishExcept;
-import static org.memshare.sharing.SharingFixture.message;
-import static org.memshare.sharing.SharingFixture.pages;
-import static org.memshare.sharing.SharingFixture.relinquishMessage;
-import static org.memshare.sharing.SharingFixture.repeated;
+import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.ALL_VMS;
+import static org.memshare.sharing.PrimaryWithSecondaries.DEVICE;
+import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE_SIZE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.donate;
+import static org.memshare.sharing.PrimaryWithSecondaries.everyAttributeCombination;
+import static org.memshare.sharing.PrimaryWithSecondaries.everyRelinquishExcept;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
+import static org.memshare.sharing.PrimaryWithSecondaries.pages;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquishing;
+import static org.memshare.sharing.PrimaryWithSecondaries.share;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,11 @@ import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.ShareType;
-import org.memshare.sharing.SharingFixture.Attempt;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Message;
+import org.memshare.testing.OnEachArch;
+
 
 /**
  * Sends the hypervisor must refuse with INVALID_PARAMETERS, changing nothing: device memory,
@@ -39,13 +45,13 @@ class RefusedShareTest {
      * else can touch it.
      */
     @OnEachArch
-    void cannotShareDeviceMemory(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void cannotShareDeviceMemory(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         Constituent device = pages(DEVICE, 1);
         f.assertMode(PRIMARY, DEVICE, 1, Mode.R | Mode.W | Mode.D);
         f.assertWhoCanTouch(DEVICE, 1, "RW-", "---", "---");
 
-        List<Attempt> refused = new ArrayList<>();
+        List<Message> refused = new ArrayList<>();
         refused.addAll(everyAttributeCombination(ShareType.LEND, PRIMARY, ALL_VMS, device));
         refused.addAll(everyAttributeCombination(ShareType.SHARE, PRIMARY, ALL_VMS, device));
         for (int to : ALL_VMS) {
@@ -59,24 +65,24 @@ class RefusedShareTest {
 
     /** Pins {@code donate_to_self}: the primary cannot donate its page to itself; it keeps it. */
     @OnEachArch
-    void donateToSelf(String arch) {
-        checkCannotSendToSelf(arch, ShareType.DONATE);
+    void donateToSelf(ArchUnderTest under) {
+        checkCannotSendToSelf(under, ShareType.DONATE);
     }
 
     /** Pins {@code lend_to_self}: the primary cannot lend its page to itself; it keeps it. */
     @OnEachArch
-    void lendToSelf(String arch) {
-        checkCannotSendToSelf(arch, ShareType.LEND);
+    void lendToSelf(ArchUnderTest under) {
+        checkCannotSendToSelf(under, ShareType.LEND);
     }
 
     /** Pins {@code share_to_self}: the primary cannot share its page with itself; it keeps it. */
     @OnEachArch
-    void shareToSelf(String arch) {
-        checkCannotSendToSelf(arch, ShareType.SHARE);
+    void shareToSelf(ArchUnderTest under) {
+        checkCannotSendToSelf(under, ShareType.SHARE);
     }
 
-    private static void checkCannotSendToSelf(String arch, ShareType type) {
-        SharingFixture f = SharingFixture.boot(arch);
+    private static void checkCannotSendToSelf(ArchUnderTest under, ShareType type) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
@@ -95,8 +101,8 @@ class RefusedShareTest {
      * a real VM, so the same scenarios become VMs sending memory they do not own.)
      */
     @OnEachArch
-    void donateInvalidSource(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void donateInvalidSource(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         Constituent page = pages(PAGE, 1);
 
@@ -106,10 +112,10 @@ class RefusedShareTest {
                 attempt(ShareType.DONATE, SERVICE2, SERVICE1, MemoryAccess.RW_X, page)));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, page);
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, page);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.donate(SERVICE1, PRIMARY, MemoryAccess.RW_X, page);
+        donate(f, SERVICE1, PRIMARY, MemoryAccess.RW_X, page);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
         f.assertRefused(List.of(
@@ -127,25 +133,25 @@ class RefusedShareTest {
      * service can neither lend nor share the page to the other service.
      */
     @OnEachArch
-    void lendInvalidSource(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void lendInvalidSource(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         Constituent page = pages(PAGE, 1);
 
         f.assertRefused(List.of(
-                attempt(SERVICE1, PRIMARY, message(ShareType.LEND, SERVICE1, MemoryAccess.RW_X, page),
-                        "a lend naming VM " + SERVICE1 + " sent by it to the primary"),
+                // A lend naming VM 2 (the service itself), sent by it to the primary.
+                attempt(ShareType.LEND, SERVICE1, PRIMARY, MemoryAccess.RW_X, page).naming(SERVICE1),
                 attempt(ShareType.LEND, SERVICE1, PRIMARY, MemoryAccess.RW_X, page)));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, page);
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, page);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.assertRefused(attempt(PRIMARY, SERVICE1, relinquishMessage(SERVICE1, page),
-                "a relinquish by the lender"));
+        // A relinquish by the lender.
+        f.assertRefused(relinquishing(PRIMARY, SERVICE1, page));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.relinquish(SERVICE1, PRIMARY, page);
+        relinquish(f, SERVICE1, PRIMARY, page);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
         f.assertRefused(List.of(
@@ -161,11 +167,11 @@ class RefusedShareTest {
      * goes and comes back.
      */
     @OnEachArch
-    void giveAndGetBackUnaligned(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void giveAndGetBackUnaligned(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 2, repeated('b'));
 
-        List<Attempt> refused = new ArrayList<>();
+        List<Message> refused = new ArrayList<>();
         for (long offset = 1; offset < PAGE_SIZE; offset++) {
             refused.add(attempt(ShareType.DONATE, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE + offset, 1)));
             refused.add(attempt(ShareType.LEND, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE + offset, 1)));
@@ -173,10 +179,10 @@ class RefusedShareTest {
         f.assertRefused(refused);
         f.assertWhoCanTouch(PAGE, 2, "RWX", "---", "---");
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.incrementEachByte(SERVICE1, PAGE, 1);
-        f.donate(SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 2, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated('c'));
     }
@@ -190,13 +196,13 @@ class RefusedShareTest {
      * still works, and leaves the pool as full as before the lend.
      */
     @OnEachArch
-    void lendTwice(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void lendTwice(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 2, repeated('b'));
         Constituent both = pages(PAGE, 2);
 
         long freeAtStart = f.freePages();
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, both);
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, both);
         f.assertWhoCanTouch(PAGE, 2, "---", "RWX", "---");
         f.assertHolds(SERVICE1, PAGE, 2, repeated('b'));
         f.incrementEachByte(SERVICE1, PAGE, 2);
@@ -205,7 +211,7 @@ class RefusedShareTest {
         f.assertRefused(borrowerPassingItOn(ShareType.SHARE));
         f.assertWhoCanTouch(PAGE, 2, "---", "RWX", "---");
 
-        List<Attempt> refused = new ArrayList<>();
+        List<Message> refused = new ArrayList<>();
         refused.addAll(everyAttributeCombination(ShareType.LEND, PRIMARY, ALL_VMS, both));
         refused.addAll(everyAttributeCombination(ShareType.SHARE, PRIMARY, ALL_VMS, both));
         refused.add(attempt(ShareType.DONATE, PRIMARY, PRIMARY, MemoryAccess.RW_X, both));
@@ -218,7 +224,7 @@ class RefusedShareTest {
         f.assertRefused(refused);
         f.assertWhoCanTouch(PAGE, 2, "---", "RWX", "---");
 
-        f.relinquish(SERVICE1, PRIMARY, both);
+        relinquish(f, SERVICE1, PRIMARY, both);
         f.assertWhoCanTouch(PAGE, 2, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 2, repeated('c'));
         assertEquals(freeAtStart, f.freePages(), f.where() + "pool pages after the round trip");
@@ -232,13 +238,13 @@ class RefusedShareTest {
      * leaves the pool as full as before the share.
      */
     @OnEachArch
-    void shareTwice(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareTwice(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 2, repeated('b'));
         Constituent both = pages(PAGE, 2);
 
         long freeAtStart = f.freePages();
-        f.share(PRIMARY, SERVICE1, MemoryAccess.RW_X, both);
+        share(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, both);
         f.assertWhoCanTouch(PAGE, 2, "RWX", "RWX", "---");
         f.assertHolds(SERVICE1, PAGE, 2, repeated('b'));
         f.incrementEachByte(SERVICE1, PAGE, 2);
@@ -248,7 +254,7 @@ class RefusedShareTest {
         f.assertRefused(borrowerPassingItOn(ShareType.SHARE));
         f.assertWhoCanTouch(PAGE, 2, "RWX", "RWX", "---");
 
-        List<Attempt> refused = new ArrayList<>();
+        List<Message> refused = new ArrayList<>();
         refused.addAll(everyAttributeCombination(ShareType.SHARE, PRIMARY, ALL_VMS, both));
         refused.addAll(everyAttributeCombination(ShareType.LEND, PRIMARY, ALL_VMS, both));
         refused.add(attempt(ShareType.DONATE, PRIMARY, PRIMARY, MemoryAccess.RW_X, both));
@@ -261,7 +267,7 @@ class RefusedShareTest {
         f.assertRefused(refused);
         f.assertWhoCanTouch(PAGE, 2, "RWX", "RWX", "---");
 
-        f.relinquish(SERVICE1, PRIMARY, both);
+        relinquish(f, SERVICE1, PRIMARY, both);
         f.assertWhoCanTouch(PAGE, 2, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 2, repeated('c'));
         assertEquals(freeAtStart, f.freePages(), f.where() + "pool pages after the round trip");
@@ -271,8 +277,8 @@ class RefusedShareTest {
      * The borrower of {@code PAGE} and the page after it trying to pass one page on to the other
      * service as {@code type}, from every byte offset inside the two pages but the first.
      */
-    private static List<Attempt> borrowerPassingItOn(ShareType type) {
-        List<Attempt> attempts = new ArrayList<>();
+    private static List<Message> borrowerPassingItOn(ShareType type) {
+        List<Message> attempts = new ArrayList<>();
         for (long offset = 1; offset < 2 * PAGE_SIZE; offset++) {
             attempts.add(attempt(type, SERVICE1, SERVICE2, MemoryAccess.RW_X, pages(PAGE + offset, 1)));
         }

@@ -1,22 +1,26 @@
 package org.memshare.sharing;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.memshare.sharing.SharingFixture.OWNED_RWX;
-import static org.memshare.sharing.SharingFixture.PAGE;
-import static org.memshare.sharing.SharingFixture.PRIMARY;
-import static org.memshare.sharing.SharingFixture.SERVICE1;
-import static org.memshare.sharing.SharingFixture.SERVICE2;
-import static org.memshare.sharing.SharingFixture.SERVICE_OWN;
-import static org.memshare.sharing.SharingFixture.message;
-import static org.memshare.sharing.SharingFixture.normal;
-import static org.memshare.sharing.SharingFixture.pages;
-import static org.memshare.sharing.SharingFixture.repeated;
+import static org.memshare.kit.fixture.KitMachine.repeated;
+import static org.memshare.sharing.PrimaryWithSecondaries.OWNED_RWX;
+import static org.memshare.sharing.PrimaryWithSecondaries.PAGE;
+import static org.memshare.sharing.PrimaryWithSecondaries.PRIMARY;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE1;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE2;
+import static org.memshare.sharing.PrimaryWithSecondaries.SERVICE_OWN;
+import static org.memshare.sharing.PrimaryWithSecondaries.attempt;
+import static org.memshare.sharing.PrimaryWithSecondaries.donate;
+import static org.memshare.sharing.PrimaryWithSecondaries.lend;
+import static org.memshare.sharing.PrimaryWithSecondaries.pages;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquish;
+import static org.memshare.sharing.PrimaryWithSecondaries.relinquishing;
 
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.MemoryAttributes;
-import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.testing.OnEachArch;
 
 /**
  * Memory that goes to a service VM and comes back, and memory a VM gives away and can no longer
@@ -31,13 +35,13 @@ class ReturnAndReshareTest {
      * the page pool as full as it found it (the split tables are merged back and freed).
      */
     @OnEachArch
-    void lendRelinquish(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void lendRelinquish(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         long freeAtStart = f.freePages();
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertMode(PRIMARY, PAGE, 1, Mode.INVALID | OWNED_RWX);
         f.assertMode(SERVICE1, PAGE, 1, Mode.UNOWNED | OWNED_RWX);
         f.assertNotMapped(SERVICE2, PAGE, 1);
@@ -46,7 +50,7 @@ class ReturnAndReshareTest {
         f.incrementEachByte(SERVICE1, PAGE, 1);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertMode(PRIMARY, PAGE, 1, OWNED_RWX);
         f.assertNotMapped(SERVICE1, PAGE, 1);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
@@ -62,12 +66,12 @@ class ReturnAndReshareTest {
      * gets back every table the round trip took.
      */
     @OnEachArch
-    void giveAndGetBack(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void giveAndGetBack(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
         long freeAtStart = f.freePages();
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertNotMapped(PRIMARY, PAGE, 1);
         f.assertMode(SERVICE1, PAGE, 1, OWNED_RWX);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
@@ -75,7 +79,7 @@ class ReturnAndReshareTest {
         f.incrementEachByte(SERVICE1, PAGE, 1);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
-        f.donate(SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertMode(PRIMARY, PAGE, 1, OWNED_RWX);
         f.assertNotMapped(SERVICE1, PAGE, 1);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
@@ -90,11 +94,11 @@ class ReturnAndReshareTest {
      * say: here they ask for read-only, non-executable, and are ignored.
      */
     @OnEachArch
-    void lendAndGetBack(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void lendAndGetBack(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('c'));
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertMode(PRIMARY, PAGE, 1, Mode.INVALID | OWNED_RWX);
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
@@ -102,7 +106,7 @@ class ReturnAndReshareTest {
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
 
         int readOnly = MemoryAttributes.of(MemoryAccess.RO_NX, true, 0, 0).value();
-        f.assertSent(SERVICE1, PRIMARY, message(ShareType.RELINQUISH, PRIMARY, readOnly, 0, pages(PAGE, 1)));
+        f.assertSent(relinquishing(SERVICE1, PRIMARY, pages(PAGE, 1)).attributes(readOnly));
         f.assertMode(PRIMARY, PAGE, 1, OWNED_RWX);
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated('d'));
@@ -114,18 +118,18 @@ class ReturnAndReshareTest {
      * to the same service again, which can then use it without faulting.
      */
     @OnEachArch
-    void reshareAfterReturn(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void reshareAfterReturn(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.incrementEachByte(SERVICE1, PAGE, 1);
 
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
         f.assertHolds(PRIMARY, PAGE, 1, repeated((char) 1));
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.incrementEachByte(SERVICE1, PAGE, 1);
         f.fill(SERVICE1, PAGE, 1, 123);
@@ -138,17 +142,17 @@ class ReturnAndReshareTest {
      * to another, after which the first faults and only the second can touch it.
      */
     @OnEachArch
-    void shareElsewhereAfterReturn(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void shareElsewhereAfterReturn(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
 
-        f.lend(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.incrementEachByte(SERVICE1, PAGE, 1);
 
-        f.relinquish(SERVICE1, PRIMARY, pages(PAGE, 1));
+        relinquish(f, SERVICE1, PRIMARY, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.lend(PRIMARY, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 1));
+        lend(f, PRIMARY, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertMode(SERVICE2, PAGE, 1, Mode.UNOWNED | OWNED_RWX);
         f.assertWhoCanTouch(PAGE, 1, "---", "---", "RWX");
         f.assertWriteFaults(SERVICE1, PAGE, 123);
@@ -160,18 +164,18 @@ class ReturnAndReshareTest {
      * by the primary to another service, which then owns it; the first faults.
      */
     @OnEachArch
-    void donateElsewhereAfterReturn(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
+    void donateElsewhereAfterReturn(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
         f.fill(PRIMARY, PAGE, 1, repeated('b'));
 
-        f.donate(PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE1, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "---", "RWX", "---");
         f.incrementEachByte(SERVICE1, PAGE, 1);
 
-        f.donate(SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertWhoCanTouch(PAGE, 1, "RWX", "---", "---");
 
-        f.donate(PRIMARY, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 1));
+        donate(f, PRIMARY, SERVICE2, MemoryAccess.RW_X, pages(PAGE, 1));
         f.assertMode(SERVICE2, PAGE, 1, OWNED_RWX);
         f.assertNotMapped(PRIMARY, PAGE, 1);
         f.assertNotMapped(SERVICE1, PAGE, 1);
@@ -186,14 +190,13 @@ class ReturnAndReshareTest {
      * to it (byte 16 in Hafnium, here the word holding it) faults.
      */
     @OnEachArch
-    void giveMemoryAndLoseAccess(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
-        f.giveOwnMemory(SERVICE1, SERVICE_OWN, 1, OWNED_RWX);
+    void giveMemoryAndLoseAccess(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
+        f.mapPages(SERVICE1, SERVICE_OWN, 1, OWNED_RWX);
         f.fill(SERVICE1, SERVICE_OWN, 1, repeated('s'));
         f.assertWhoCanTouch(SERVICE_OWN, 1, "---", "RWX", "---");
 
-        f.assertSent(SERVICE1, PRIMARY, message(ShareType.DONATE, PRIMARY, normal(MemoryAccess.RW_X),
-                MemoryRegion.FLAG_CLEAR, pages(SERVICE_OWN, 1)));
+        f.assertSent(attempt(ShareType.DONATE, SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(SERVICE_OWN, 1)).clear());
         f.assertMode(PRIMARY, SERVICE_OWN, 1, OWNED_RWX);
         f.assertNotMapped(SERVICE1, SERVICE_OWN, 1);
         f.assertWhoCanTouch(SERVICE_OWN, 1, "RWX", "---", "---");
@@ -208,14 +211,13 @@ class ReturnAndReshareTest {
      * owner but faults on it (byte 633 in Hafnium, here the word holding it).
      */
     @OnEachArch
-    void lendMemoryAndLoseAccess(String arch) {
-        SharingFixture f = SharingFixture.boot(arch);
-        f.giveOwnMemory(SERVICE1, SERVICE_OWN, 1, OWNED_RWX);
+    void lendMemoryAndLoseAccess(ArchUnderTest under) {
+        KitMachine f = PrimaryWithSecondaries.boot(under);
+        f.mapPages(SERVICE1, SERVICE_OWN, 1, OWNED_RWX);
         f.fill(SERVICE1, SERVICE_OWN, 1, repeated('s'));
         f.assertWhoCanTouch(SERVICE_OWN, 1, "---", "RWX", "---");
 
-        f.assertSent(SERVICE1, PRIMARY, message(ShareType.LEND, PRIMARY, normal(MemoryAccess.RW_X),
-                MemoryRegion.FLAG_CLEAR, pages(SERVICE_OWN, 1)));
+        f.assertSent(attempt(ShareType.LEND, SERVICE1, PRIMARY, MemoryAccess.RW_X, pages(SERVICE_OWN, 1)).clear());
         f.assertMode(SERVICE1, SERVICE_OWN, 1, Mode.INVALID | OWNED_RWX);
         f.assertMode(PRIMARY, SERVICE_OWN, 1, Mode.UNOWNED | OWNED_RWX);
         f.assertWhoCanTouch(SERVICE_OWN, 1, "RWX", "---", "---");

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.memshare.strict.MachineFixture.PAGE;
-import static org.memshare.strict.MachineFixture.RWX;
-import static org.memshare.strict.MachineFixture.RW_NX;
-import static org.memshare.strict.MachineFixture.VM1_BASE;
-import static org.memshare.strict.MachineFixture.c;
+import static org.memshare.strict.ThreeVms.PAGE;
+import static org.memshare.strict.ThreeVms.RWX;
+import static org.memshare.strict.ThreeVms.RW_NX;
+import static org.memshare.strict.ThreeVms.VM1_BASE;
+import static org.memshare.strict.ThreeVms.c;
+import static org.memshare.strict.ThreeVms.fill;
+import static org.memshare.strict.ThreeVms.send;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,6 +25,10 @@ import org.memshare.api.spci.SpciError;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.pool.DefaultPagePool;
 import org.memshare.engine.spci.SpciResult;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.kit.fixture.Snapshot;
+import org.memshare.testing.OnEachArch;
 
 /**
  * Resources: clearing a huge constituent allocates no memory, and running out of page-table pages
@@ -35,10 +41,10 @@ class StrictResourceTest {
     private static final long HUGE = 4 * GIB;
     private static final long HUGE_PAGES = GIB / PAGE;
 
-    @OnBothArches
-    void clearingAOneGibConstituentAllocatesNoMemoryAndReadsBackZero(String arch) {
+    @OnEachArch
+    void clearingAOneGibConstituentAllocatesNoMemoryAndReadsBackZero(ArchUnderTest under) {
         for (ShareType type : List.of(ShareType.DONATE, ShareType.LEND, ShareType.SHARE)) {
-            MachineFixture fixture = MachineFixture.create(arch);
+            KitMachine fixture = ThreeVms.boot(under);
             fixture.map(1, HUGE, HUGE + GIB, RWX);
             List<Long> written = new ArrayList<>();
             for (long offset = 0; offset < GIB; offset += GIB / 64) {
@@ -46,14 +52,14 @@ class StrictResourceTest {
                 written.add(HUGE + offset + PAGE - 8);
             }
             written.add(HUGE + GIB - 8);
-            written.forEach(fixture::fill);
-            MachineFixture.Snapshot before = fixture.snapshot();
+            written.forEach(address -> fill(fixture, address));
+            Snapshot before = fixture.snapshot();
 
-            SpciResult result = fixture.send(1, 2,
-                    MachineFixture.message(type, 2, RW_NX, MemoryRegion.FLAG_CLEAR, c(HUGE, HUGE_PAGES)));
+            SpciResult result = send(fixture, 1, 2,
+                    ThreeVms.message(type, 2, RW_NX, MemoryRegion.FLAG_CLEAR, c(HUGE, HUGE_PAGES)));
 
             assertTrue(result.isSuccess(), type + ": " + result);
-            MachineFixture.Snapshot after = fixture.snapshot();
+            Snapshot after = fixture.snapshot();
             assertTrue(after.residentPages() <= before.residentPages(),
                     type + ": clearing a GiB made pages resident: " + before.residentPages() + " -> "
                             + after.residentPages());
@@ -87,38 +93,34 @@ class StrictResourceTest {
      * reclaimed by the defrag that always runs), and memory as it was except for constituents
      * already cleared, which form a prefix of the region.
      */
-    private static Attempts runOutOfMemory(String arch, int flags, Constituent... constituents) {
-        return runOutOfMemory(arch, fixture -> { }, flags, constituents);
+    private static Attempts runOutOfMemory(ArchUnderTest under, int flags, Constituent... constituents) {
+        return runOutOfMemory(under, fixture -> { }, flags, constituents);
     }
 
     /** {@link #runOutOfMemory(String, int, Constituent...)} after {@code setup} on each fresh machine. */
-    private static Attempts runOutOfMemory(String arch, Consumer<MachineFixture> setup, int flags,
+    private static Attempts runOutOfMemory(ArchUnderTest under, Consumer<KitMachine> setup, int flags,
             Constituent... constituents) {
         Set<Outcome> seen = EnumSet.noneOf(Outcome.class);
         for (long free = 0; free <= 32; free++) {
-            MachineFixture fixture = MachineFixture.create(arch);
+            KitMachine fixture = ThreeVms.boot(under);
             setup.accept(fixture);
             drainTo(fixture.machine().pool(), free);
-            MachineFixture.Snapshot before = fixture.snapshot();
+            Snapshot before = fixture.snapshot();
 
-            SpciResult result = fixture.send(1, 2, MachineFixture.message(ShareType.LEND, 2, RW_NX, flags, constituents));
+            SpciResult result = send(fixture, 1, 2, ThreeVms.message(ShareType.LEND, 2, RW_NX, flags, constituents));
 
-            MachineFixture.Snapshot after = fixture.snapshot();
+            Snapshot after = fixture.snapshot();
             if (result.isSuccess()) {
                 seen.add(Outcome.SUCCEEDED);
                 assertTrue(free > 0, "a share that needs new tables cannot succeed with an empty pool");
-                assertNotEquals(before.stage2(), after.stage2());
+                assertNotEquals(before.tables(), after.tables());
                 assertTrue(fixture.hypervisor().canAccess(2, constituents[0].address(), Hypervisor.Access.WRITE));
                 return new Attempts(seen, free);
             }
             long pages = free;
             assertEquals(SpciError.NO_MEMORY, result.error().orElseThrow(), () -> pages + " free pages: " + result);
-            try {
-                MachineFixture.assertSameTables(before, after);
-            } catch (AssertionError e) {
-                throw new AssertionError(pages + " free pages: " + e.getMessage(), e);
-            }
-            assertEquals(before.freeCount(), after.freeCount(), () -> pages + " free pages: the pool lost pages");
+            assertTrue(before.sameTables(after), () -> pages + " free pages: " + after.diff(before));
+            assertEquals(before.freePages(), after.freePages(), () -> pages + " free pages: the pool lost pages");
             assertFalse(fixture.hypervisor().receive(2).isPresent());
             assertTrue(fixture.hypervisor().canAccess(1, constituents[0].address(), Hypervisor.Access.WRITE));
             assertFalse(fixture.hypervisor().canAccess(2, constituents[0].address(), Hypervisor.Access.READ));
@@ -126,7 +128,7 @@ class StrictResourceTest {
             int cleared = 0;
             for (Constituent constituent : constituents) {
                 boolean zero = isZero(fixture, constituent);
-                boolean intact = isIntact(fixture, before, constituent);
+                boolean intact = isIntact(after, before, constituent);
                 assertTrue(zero != intact, () -> pages + " free pages: " + constituent + " is half cleared");
                 if (zero) {
                     assertEquals(cleared, List.of(constituents).indexOf(constituent),
@@ -148,10 +150,10 @@ class StrictResourceTest {
         throw new AssertionError("the share never succeeded; outcomes " + seen);
     }
 
-    @OnBothArches
-    void runningOutOfMemoryWhilePreparingChangesNothing(String arch) {
+    @OnEachArch
+    void runningOutOfMemoryWhilePreparingChangesNothing(ArchUnderTest under) {
         // One page in the middle of VM 1's block (the block must be split) and one page after it.
-        Attempts attempts = runOutOfMemory(arch, 0, c(VM1_BASE + PAGE, 1), c(VM1_BASE + 0x20_0000, 1));
+        Attempts attempts = runOutOfMemory(under, 0, c(VM1_BASE + PAGE, 1), c(VM1_BASE + 0x20_0000, 1));
         assertEquals(EnumSet.of(Outcome.PREPARE_FAILED, Outcome.SUCCEEDED), attempts.seen());
         // The sender needs one table (its block is split) and the receiver two, so with one or two
         // free pages the sender's prepare succeeded before the receiver's failed: the defrag took
@@ -159,47 +161,47 @@ class StrictResourceTest {
         assertTrue(attempts.pagesNeeded() >= 2, "the share needed " + attempts.pagesNeeded() + " pages");
     }
 
-    @OnBothArches
-    void runningOutOfMemoryWhileClearingChangesNoMappingAndKeepsThePool(String arch) {
-        Attempts attempts = runOutOfMemory(arch, MemoryRegion.FLAG_CLEAR, c(VM1_BASE + PAGE, 1),
+    @OnEachArch
+    void runningOutOfMemoryWhileClearingChangesNoMappingAndKeepsThePool(ArchUnderTest under) {
+        Attempts attempts = runOutOfMemory(under, MemoryRegion.FLAG_CLEAR, c(VM1_BASE + PAGE, 1),
                 c(VM1_BASE + 0x20_0000, 1));
         assertEquals(EnumSet.allOf(Outcome.class), attempts.seen(),
                 "the pool runs out preparing, clearing the first constituent, then clearing the second");
     }
 
-    @OnBothArches
-    void aPoolTooSmallForEvenOneTableAnswersNoMemoryAndChangesNothing(String arch) {
-        MachineFixture fixture = MachineFixture.create(arch);
+    @OnEachArch
+    void aPoolTooSmallForEvenOneTableAnswersNoMemoryAndChangesNothing(ArchUnderTest under) {
+        KitMachine fixture = ThreeVms.boot(under);
         List<Long> held = drainTo(fixture.machine().pool(), 0);
-        fixture.assertRefusedWithoutChange(SpciError.NO_MEMORY, "pool", 1, 2,
-                MachineFixture.message(ShareType.SHARE, 2, RW_NX, 0, c(VM1_BASE + 3 * PAGE, 2)));
+        fixture.assertRefused(SpciError.NO_MEMORY, "pool", 1, 2,
+                ThreeVms.message(ShareType.SHARE, 2, RW_NX, 0, c(VM1_BASE + 3 * PAGE, 2)));
         assertFalse(held.isEmpty());
     }
 
-    @OnBothArches
-    void memoryBeyondStage1sReachIsClearedWithoutAStage1Table(String arch) {
-        MachineFixture probe = MachineFixture.create(arch);
+    @OnEachArch
+    void memoryBeyondStage1sReachIsClearedWithoutAStage1Table(ArchUnderTest under) {
+        KitMachine probe = ThreeVms.boot(under);
         long reach = probe.machine().hypervisorTable().addressSpaceEnd();
         assertTrue(Long.compareUnsigned(reach, probe.addressSpaceEnd()) < 0, "premise: stage 2 reaches further");
         long above = reach + 0x20_0000L;
-        Consumer<MachineFixture> setup = fixture -> {
+        Consumer<KitMachine> setup = fixture -> {
             fixture.map(1, reach - 2 * PAGE, reach + 2 * PAGE, RWX);
             fixture.map(1, above, above + 4 * PAGE, RWX);
-            fixture.fillPages(reach - 2 * PAGE, reach + 2 * PAGE);
-            fixture.fillPages(above, above + 4 * PAGE);
+            fixture.fillPattern(reach - 2 * PAGE, reach + 2 * PAGE);
+            fixture.fillPattern(above, above + 4 * PAGE);
         };
 
         // Wholly beyond stage 1: the clear maps nothing there, so it needs no page more than a plain lend.
-        Attempts plain = runOutOfMemory(arch, setup, 0, c(above, 4));
-        Attempts cleared = runOutOfMemory(arch, setup, MemoryRegion.FLAG_CLEAR, c(above, 4));
+        Attempts plain = runOutOfMemory(under, setup, 0, c(above, 4));
+        Attempts cleared = runOutOfMemory(under, setup, MemoryRegion.FLAG_CLEAR, c(above, 4));
         assertEquals(plain.pagesNeeded(), cleared.pagesNeeded());
         assertEquals(EnumSet.of(Outcome.PREPARE_FAILED, Outcome.SUCCEEDED), cleared.seen());
 
         // Straddling stage 1's end, and beyond it: every byte is zeroed all the same.
-        MachineFixture fixture = MachineFixture.create(arch);
+        KitMachine fixture = ThreeVms.boot(under);
         setup.accept(fixture);
-        MachineFixture.Snapshot before = fixture.snapshot();
-        SpciResult result = fixture.send(1, 2, MachineFixture.message(ShareType.LEND, 2, RW_NX,
+        Snapshot before = fixture.snapshot();
+        SpciResult result = send(fixture, 1, 2, ThreeVms.message(ShareType.LEND, 2, RW_NX,
                 MemoryRegion.FLAG_CLEAR, c(reach - 2 * PAGE, 4), c(above, 4)));
         assertTrue(result.isSuccess(), result::toString);
         for (Constituent constituent : List.of(c(reach - 2 * PAGE, 4), c(above, 4))) {
@@ -209,14 +211,14 @@ class StrictResourceTest {
         assertEquals(before.stage1(), fixture.snapshot().stage1());
     }
 
-    @OnBothArches
-    void pageZeroIsCleared(String arch) {
-        MachineFixture fixture = MachineFixture.create(arch);
+    @OnEachArch
+    void pageZeroIsCleared(ArchUnderTest under) {
+        KitMachine fixture = ThreeVms.boot(under);
         fixture.map(1, 0, 2 * PAGE, RWX);
-        fixture.fillPages(0, 2 * PAGE);
+        fixture.fillPattern(0, 2 * PAGE);
 
-        SpciResult result = fixture.send(1, 2,
-                MachineFixture.message(ShareType.DONATE, 2, RW_NX, MemoryRegion.FLAG_CLEAR, c(0, 2)));
+        SpciResult result = send(fixture, 1, 2,
+                ThreeVms.message(ShareType.DONATE, 2, RW_NX, MemoryRegion.FLAG_CLEAR, c(0, 2)));
 
         assertTrue(result.isSuccess(), result::toString);
         assertTrue(isZero(fixture, c(0, 2)));
@@ -233,7 +235,7 @@ class StrictResourceTest {
         return held;
     }
 
-    private static boolean isZero(MachineFixture fixture, Constituent c) {
+    private static boolean isZero(KitMachine fixture, Constituent c) {
         for (long a = c.address(); a != c.end(); a += 8) {
             if (fixture.machine().memory().read64(PhysicalAddress.of(a)) != 0) {
                 return false;
@@ -242,11 +244,11 @@ class StrictResourceTest {
         return true;
     }
 
-    private static boolean isIntact(MachineFixture fixture, MachineFixture.Snapshot before, Constituent c) {
-        for (var probe : before.memory().entrySet()) {
-            long address = probe.getKey();
-            if (Long.compareUnsigned(address - c.address(), c.sizeBytes()) < 0
-                    && fixture.peek(address) != probe.getValue()) {
+    /** Whether every watched page of {@code c} holds in {@code now} what it held in {@code before}. */
+    private static boolean isIntact(Snapshot now, Snapshot before, Constituent c) {
+        for (var page : before.memory().entrySet()) {
+            if (Long.compareUnsigned(page.getKey() - c.address(), c.sizeBytes()) < 0
+                    && !page.getValue().equals(now.memory().get(page.getKey()))) {
                 return false;
             }
         }

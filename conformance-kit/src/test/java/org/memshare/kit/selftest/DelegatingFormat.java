@@ -5,7 +5,11 @@ import static java.util.Objects.requireNonNull;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 
-/** A format that does what another does; broken plugins override the one method they break. */
+/**
+ * A page-table format that passes every call to a real one; a broken plugin overrides the one
+ * method it breaks. (A Mockito delegating mock would do the same, but rules call the format
+ * millions of times and a mock makes them minutes slower.)
+ */
 class DelegatingFormat implements PageTableFormat {
     final PageTableFormat real;
 
