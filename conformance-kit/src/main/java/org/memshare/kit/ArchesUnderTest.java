@@ -11,9 +11,10 @@ import java.util.Optional;
  */
 public final class ArchesUnderTest {
     private final List<ArchUnderTest> all;
-    private final Layers layers;
+    /** Empty when the layering is switched off ({@link KitKeys#LAYERS}). */
+    private final Optional<Layers> layers;
 
-    ArchesUnderTest(List<ArchUnderTest> all, Layers layers) {
+    ArchesUnderTest(List<ArchUnderTest> all, Optional<Layers> layers) {
         this.all = List.copyOf(all);
         this.layers = requireNonNull(layers, "layers is null");
     }
@@ -30,10 +31,13 @@ public final class ArchesUnderTest {
 
     /**
      * Why rule {@code ruleId} must be skipped on {@code arch}, if it must: the plugin refuses the
-     * configuration, or a rule of a lower layer fails there.
+     * configuration, or a rule of a lower layer fails there (unless the layering is off).
      */
     public Optional<String> skipReason(String ruleId, ArchUnderTest arch) {
         Optional<String> refusal = arch.refusal();
-        return refusal.isPresent() ? refusal : layers.blockedBelow(ruleId, arch, this);
+        if (refusal.isPresent() || layers.isEmpty()) {
+            return refusal;
+        }
+        return layers.get().blockedBelow(ruleId, arch, this);
     }
 }

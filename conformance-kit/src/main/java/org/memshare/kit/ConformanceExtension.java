@@ -121,7 +121,8 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
     /** The arches under test, worked out once per run and configuration keys. */
     static ArchesUnderTest archesUnderTest(ExtensionContext context) {
         Map<String, String> keys = new LinkedHashMap<>();
-        for (String key : List.of(KitKeys.ARCH, KitKeys.PA_BITS, KitKeys.SEED, KitKeys.POOL_FACTORY)) {
+        for (String key : List.of(KitKeys.ARCH, KitKeys.PA_BITS, KitKeys.SEED, KitKeys.POOL_FACTORY,
+                KitKeys.LAYERS)) {
             context.getConfigurationParameter(key).ifPresent(value -> keys.put(key, value.strip()));
         }
         ClassLoader loader = Optional.ofNullable(Thread.currentThread().getContextClassLoader())
@@ -166,7 +167,11 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
                         pools));
             }
         }
-        return new ArchesUnderTest(all, new Layers());
+        String layers = keys.getOrDefault(KitKeys.LAYERS, "on");
+        if (!layers.equals("on") && !layers.equals("off")) {
+            throw new ExtensionConfigurationException(KitKeys.LAYERS + " must be on or off, was '" + layers + "'");
+        }
+        return new ArchesUnderTest(all, layers.equals("on") ? Optional.of(new Layers()) : Optional.empty());
     }
 
     private static PoolFactory poolFactory(ClassLoader loader, String className) {

@@ -23,6 +23,12 @@ public final class KitKeys {
      * the engine's own pool. Loaded through the thread's context class loader.
      */
     public static final String POOL_FACTORY = "memshare.pool.factory";
+    /**
+     * {@code off} runs every rule whatever the rules of the layers below it give (to see every
+     * failure at once while debugging a plugin); unset or {@code on} skips a rule whose lower
+     * layers fail on that configuration, naming the failing rule.
+     */
+    public static final String LAYERS = "memshare.layers";
     /** The seed used when none is configured. */
     public static final long DEFAULT_SEED = 20191205L;
 
