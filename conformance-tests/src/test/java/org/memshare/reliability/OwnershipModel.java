@@ -5,11 +5,12 @@ import static org.memshare.api.mode.Mode.SHARED;
 import static org.memshare.api.mode.Mode.UNOWNED;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongPredicate;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
-import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.mode.Mode;
 import org.memshare.engine.hypervisor.Hypervisor.Access;
@@ -43,41 +44,69 @@ final class OwnershipModel {
     private OwnershipModel() {
     }
 
-    /** Every violation, at most {@code limit} of them; empty if the model holds. */
+    /** Every violation, at most {@code limit} of them, probing access on every page; empty if the model holds. */
     static List<String> violations(Rig rig, int limit) {
+        return violations(rig, limit, page -> true);
+    }
+
+    /**
+     * Every violation, at most {@code limit} of them; empty if the model holds. Each VM's modes
+     * come from one walk of its table (every block's attributes converted back to a mode, an
+     * absent entry read as never mapped), a reading separate from the engine's own get-mode;
+     * {@link org.memshare.engine.hypervisor.Hypervisor#canAccess} is asked about the pages
+     * {@code probe} accepts (it walks the table once per question, which is slow on every page).
+     */
+    static List<String> violations(Rig rig, int limit, LongPredicate probe) {
         List<String> out = new ArrayList<>();
         List<Vm> vms = rig.machine().vms();
-        Set<Long> given = new HashSet<>();
+        TreeMap<Long, int[]> modes = new TreeMap<>();
         for (Rig.Owned o : rig.owned()) {
-            for (long page = o.begin(); page < o.end() && out.size() < limit; page += Rig.PAGE_SIZE) {
-                given.add(page);
-                checkPage(rig, vms, page, out);
+            for (long page = o.begin(); page < o.end(); page += Rig.PAGE_SIZE) {
+                int[] unmapped = new int[vms.size()];
+                Arrays.fill(unmapped, INVALID | UNOWNED | SHARED);
+                modes.put(page, unmapped);
             }
         }
         for (Vm vm : vms) {
-            checkNothingBeyond(vm.table(), "VM " + vm.id(), given, false, out, limit);
-        }
-        checkNothingBeyond(rig.machine().hypervisorTable(), "the hypervisor's stage 1", Set.of(), true, out, limit);
-        return out.size() > limit ? out.subList(0, limit) : out;
-    }
-
-    private static void checkPage(Rig rig, List<Vm> vms, long page, List<String> out) {
-        int[] modes = new int[vms.size()];
-        for (int i = 0; i < modes.length; i++) {
-            Vm vm = vms.get(i);
-            OptionalInt mode;
             vm.lock().lock();
             try {
-                mode = vm.table().mode(IntermediatePhysicalAddress.of(page), IntermediatePhysicalAddress.of(page + Rig.PAGE_SIZE));
+                readModes(vm.table(), vm.id() - 1, modes);
+                checkNothingBeyond(vm.table(), "VM " + vm.id(), modes.keySet(), false, out, limit);
             } finally {
                 vm.lock().unlock();
             }
-            if (mode.isEmpty()) {
-                out.add(where(page) + "VM " + vm.id() + " has no mode for one page");
+        }
+        for (Map.Entry<Long, int[]> page : modes.entrySet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            checkPage(rig, page.getKey(), page.getValue(), probe.test(page.getKey()), out);
+        }
+        rig.machine().stage1Lock().lock();
+        try {
+            checkNothingBeyond(rig.machine().hypervisorTable(), "the hypervisor's stage 1", Set.of(), true, out, limit);
+        } finally {
+            rig.machine().stage1Lock().unlock();
+        }
+        return out.size() > limit ? out.subList(0, limit) : out;
+    }
+
+    /** Sets column {@code vm} of {@code modes} for every page a block of {@code table} covers. */
+    private static void readModes(PageTable table, int vm, TreeMap<Long, int[]> modes) {
+        PageTableFormat format = table.format();
+        table.visit((level, address, pte, kind) -> {
+            if (kind != EntryVisitor.Kind.BLOCK) {
                 return;
             }
-            modes[i] = mode.getAsInt();
-        }
+            int mode = format.stage2AttrsToMode(format.attrs(pte, level));
+            long last = address + (Rig.PAGE_SIZE << (9 * level)) - 1;
+            for (int[] page : modes.subMap(address, true, last, true).values()) {
+                page[vm] = mode;
+            }
+        });
+    }
+
+    private static void checkPage(Rig rig, long page, int[] modes, boolean probeAccess, List<String> out) {
         List<Integer> owners = new ArrayList<>();
         int sharingBorrowers = 0;
         int exclusiveBorrowers = 0;
@@ -107,7 +136,7 @@ final class OwnershipModel {
         if (!consistent) {
             out.add(where(page) + "the owner's state and the borrowers' disagree: " + describe(modes));
         }
-        for (int i = 0; i < modes.length; i++) {
+        for (int i = 0; probeAccess && i < modes.length; i++) {
             boolean valid = (modes[i] & INVALID) == 0;
             for (Access access : Access.values()) {
                 int bit = switch (access) {
