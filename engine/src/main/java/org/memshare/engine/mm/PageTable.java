@@ -35,6 +35,16 @@ import org.memshare.api.pool.PagePool;
  *
  * <p>Addresses are unsigned 64-bit and all arithmetic wraps as in C. Not thread-safe: callers
  * hold the owner's lock (a VM's, or the hypervisor's stage-1 lock).
+ *
+ * <p>How it is built: every operation is a visitor ({@link TableVisitor}) of one {@link Walker},
+ * which calls it for leaves, before tables and after tables; geometry comes from the format
+ * through {@link Geometry}. Every entry write goes through {@link EntryWriter}, which does
+ * break-before-make, TLB invalidation, the freeing of replaced tables and the changed marks that
+ * let {@link #defrag} visit only the tables changed since the last one. Deliberate corrections of
+ * the seed, also listed in the README: a split block's entries are built from their own
+ * addresses; defrag checks every entry of a table before merging it; a merge into a block is
+ * break-before-make; break-before-make invalidates the whole replaced entry; {@link #commit}
+ * refuses, changing nothing, where Hafnium would run out of memory part way.
  */
 public final class PageTable {
 
