@@ -91,6 +91,13 @@ final class EntryWriter {
         pool.free(tablePa);
     }
 
+    /** Returns to {@code pool} every table under the root tables, children first, as {@code fini} does. */
+    void freeAllTables(PagePool pool) {
+        freeVisitor.pool = pool;
+        subtreeWalker.walk(0, geometry.addressSpaceEnd(), freeVisitor);
+        freeVisitor.pool = null;
+    }
+
     /** Invalidates the TLB over {@code [begin, end)} for this table's stage (and VM, at stage 2). */
     void invalidate(long begin, long end) {
         if (stage == Stage.STAGE1) {
@@ -101,7 +108,7 @@ final class EntryWriter {
     }
 
     /** Frees each table after the tables under it. */
-    static final class FreeVisitor implements TableVisitor {
+    private static final class FreeVisitor implements TableVisitor {
         private final PageTableFormat format;
         PagePool pool;
 

@@ -271,9 +271,7 @@ public final class PageTable {
     /** Frees every table of this page table, the roots included, back to {@code pool}; the table is unusable after. */
     public void fini(PagePool pool) {
         requireNonNull(pool, "pool is null");
-        EntryWriter.FreeVisitor free = new EntryWriter.FreeVisitor(format);
-        free.pool = pool;
-        subtreeWalker.walk(0, geometry.addressSpaceEnd(), free);
+        writer.freeAllTables(pool);
         pool.addChunk(root, geometry.rootTableCount() * PAGE_SIZE);
     }
 

@@ -65,7 +65,9 @@ final class Walker {
         }
         int flags = visitor.flags();
         int index = geometry.index(begin, level);
-        for (long address = begin; compareUnsigned(address, end) < 0; address = geometry.nextEntry(address, level)) {
+        long size = geometry.entrySize(level);
+        // Each step goes to the start of the next entry (the first may begin part way into one).
+        for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
             long pte = table[index];
             long next;
             if (format.isTable(pte, level)) {
