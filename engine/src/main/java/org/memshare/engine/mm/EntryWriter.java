@@ -58,27 +58,12 @@ final class EntryWriter {
             invalidate(entryBegin, entryBegin + size);
         }
         table[index] = replacement;
-        markChanged(level);
+        walker.markChanged(level);
         if (format.isTable(replacement, level)) {
             memory.setChanged(format.tableAddress(replacement, level), true);
         }
         if (format.isTable(old, level)) {
             freeTables(old, level, address & -geometry.entrySize(level), pool);
-        }
-    }
-
-    /**
-     * Marks the table the walk is in at {@code level} and every table above it as changed. A
-     * changed table's parent is always changed too, so the climb stops at the first table
-     * already marked.
-     */
-    private void markChanged(int level) {
-        for (int l = level; l <= geometry.maxLevel(); l++) {
-            long tablePa = walker.tableAt(l);
-            if (memory.isChanged(tablePa)) {
-                return;
-            }
-            memory.setChanged(tablePa, true);
         }
     }
 

@@ -76,8 +76,8 @@ public final class PageTable {
         this.vmId = vmId;
         this.root = root;
         this.geometry = new Geometry(format, stage);
-        this.walker = new Walker(format, geometry, memory, root);
-        this.subtreeWalker = new Walker(format, geometry, memory, root);
+        this.walker = new Walker(format, geometry, memory, memory, root);
+        this.subtreeWalker = new Walker(format, geometry, memory, null, root);
         this.writer = new EntryWriter(format, geometry, stage, memory, tlb, vmId, walker, subtreeWalker);
         this.update = new UpdateVisitor(format, geometry, memory, writer);
         this.defrag = new DefragVisitor(format, memory, writer);
@@ -221,7 +221,7 @@ public final class PageTable {
     private boolean fitsBudget(long begin, long end, long attrs, boolean unmap, long available) {
         if (budget == null) {
             ScratchTables scratch = new ScratchTables(memory, geometry.maxLevel());
-            budgetWalker = new Walker(format, geometry, scratch, root);
+            budgetWalker = new Walker(format, geometry, scratch, null, root);
             budget = new CommitBudget(format, geometry, scratch, subtreeWalker);
         }
         end = clampedEnd(end);

@@ -9,8 +9,8 @@ import org.memshare.api.arch.PageTableFormat;
  * a {@link TableVisitor} for leaves, before tables and after tables. Tables are read through a
  * {@link TableSource}; geometry comes from {@link Geometry}.
  *
- * <p>The walker remembers the table it is in at each level ({@link #tableAt}), so the entry
- * writer can mark a changed table's ancestors. A walker is reused, never shared between threads,
+ * <p>The walker remembers the table it is in at each level, and that table's changed mark, so the
+ * entry writer can mark a changed table's ancestors ({@link #markChanged}). A walker is reused, never shared between threads,
  * and not re-entered: a walk started from inside a visit must use another walker.
  */
 final class Walker {
@@ -18,20 +18,38 @@ final class Walker {
     private final Geometry geometry;
     private final TableSource source;
     private final long root;
+    /** Where the changed marks are kept, for a walk whose visits write; null for read-only walks. */
+    private final TableMemory marks;
     /** {@code path[level]}: the address of the table the walk is in at {@code level}. */
     private final long[] path;
+    /** {@code pathChanged[level]}: that table's changed mark, read once when the walk enters it. */
+    private final boolean[] pathChanged;
 
-    Walker(PageTableFormat format, Geometry geometry, TableSource source, long root) {
+    /**
+     * @param marks the memory whose changed marks the walk's writes update, or null if no visit
+     *     writes (the commit budget, freeing, counting)
+     */
+    Walker(PageTableFormat format, Geometry geometry, TableSource source, TableMemory marks, long root) {
         this.format = format;
         this.geometry = geometry;
         this.source = source;
+        this.marks = marks;
         this.root = root;
         this.path = new long[geometry.maxLevel() + 1];
+        this.pathChanged = new boolean[geometry.maxLevel() + 1];
     }
 
-    /** The address of the table the current walk is in at {@code level}. */
-    long tableAt(int level) {
-        return path[level];
+    /**
+     * Marks the table the walk is in at {@code level} and every table above it as changed. A
+     * changed table's parent is always changed too, so the climb stops at the first table
+     * already marked; the marks of the walk's path are at hand, so a write into a table already
+     * marked costs no look-up.
+     */
+    void markChanged(int level) {
+        for (int l = level; l < path.length && !pathChanged[l]; l++) {
+            pathChanged[l] = true;
+            marks.setChanged(path[l], true);
+        }
     }
 
     /**
@@ -59,6 +77,9 @@ final class Walker {
     boolean walkTable(long tablePa, int level, long begin, long end, TableVisitor visitor) {
         long[] table = source.table(tablePa);
         path[level] = tablePa;
+        if (marks != null) {
+            pathChanged[level] = marks.isChanged(tablePa);
+        }
         long tableEnd = geometry.tableEnd(begin, level);
         if (compareUnsigned(end, tableEnd) > 0) {
             end = tableEnd;

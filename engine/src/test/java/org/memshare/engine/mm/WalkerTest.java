@@ -21,7 +21,7 @@ class WalkerTest extends PageTableTestSupport {
     @BeforeEach
     void mapTwoPagesUnderOneLeafTable() {
         assertTrue(map(0, 2 * PAGE, Mode.R | Mode.W));
-        walker = new Walker(FORMAT, new Geometry(FORMAT, Stage.STAGE2), memory, table.rootAddress());
+        walker = new Walker(FORMAT, new Geometry(FORMAT, Stage.STAGE2), memory, null, table.rootAddress());
     }
 
     /** A visitor that records its visits and answers as the walk would by default. */
@@ -97,7 +97,7 @@ class WalkerTest extends PageTableTestSupport {
     void readsScratchTablesThroughTheirSource() {
         ScratchTables scratch = new ScratchTables(memory, TOP_LEVEL);
         Arrays.fill(scratch.scratch(1), FORMAT.absentPte(1));
-        Walker overScratch = new Walker(FORMAT, new Geometry(FORMAT, Stage.STAGE2), scratch, table.rootAddress());
+        Walker overScratch = new Walker(FORMAT, new Geometry(FORMAT, Stage.STAGE2), scratch, null, table.rootAddress());
         TableVisitor intoScratch = new TableVisitor() {
             @Override
             public int flags() {
