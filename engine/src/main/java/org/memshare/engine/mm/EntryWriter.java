@@ -70,6 +70,11 @@ final class EntryWriter {
     /** Returns to {@code pool} the table {@code pte} points at and all below it, children first. */
     void freeTables(long pte, int level, long entryBegin, PagePool pool) {
         long tablePa = format.tableAddress(pte, level);
+        if (level == 1) {
+            // A table of level-0 entries has no tables under it: no need to walk it.
+            pool.free(tablePa);
+            return;
+        }
         freeVisitor.pool = pool;
         subtreeWalker.walkTable(tablePa, level - 1, entryBegin, entryBegin + geometry.entrySize(level), freeVisitor);
         freeVisitor.pool = null;

@@ -54,14 +54,23 @@ final class UpdateVisitor implements TableVisitor {
         }
         if (step == UpdateStep.REPLACE) {
             if (commit) {
-                long replacement = unmap ? format.absentPte(level) : format.blockPte(level, address, attrs);
-                writer.write(table, index, level, address, replacement, pool);
+                replace(table, index, level, address);
             }
             return SKIP;
         }
-        if (flag == TABLE_PRE) {
-            return format.tableAddress(pte, level);
-        }
+        return flag == TABLE_PRE ? format.tableAddress(pte, level) : split(table, index, level, address, pte);
+    }
+
+    // The two writes live in their own methods, so the per-entry decision above stays small
+    // enough for the JIT to inline into the walk.
+
+    private void replace(long[] table, int index, int level, long address) {
+        long replacement = unmap ? format.absentPte(level) : format.blockPte(level, address, attrs);
+        writer.write(table, index, level, address, replacement, pool);
+    }
+
+    /** Puts a new table under a leaf, equivalent to it; the table's address, or ABORT if the pool is empty. */
+    private long split(long[] table, int index, int level, long address, long pte) {
         long subtablePa = pool.alloc();
         if (subtablePa == PagePool.NO_ENTRY) {
             return ABORT;

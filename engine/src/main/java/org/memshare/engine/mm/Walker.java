@@ -92,29 +92,31 @@ final class Walker {
             long pte = table[index];
             long next;
             if (format.isTable(pte, level)) {
-                next = (flags & TableVisitor.TABLE_PRE) != 0
-                        ? visitor.visit(TableVisitor.TABLE_PRE, table, index, level, address, end)
-                        : format.tableAddress(pte, level);
+                next = (flags & TableVisitor.TABLE_PRE) == 0 ? format.tableAddress(pte, level)
+                        : visitor.visit(TableVisitor.TABLE_PRE, table, index, level, address, end);
+            } else if ((flags & TableVisitor.LEAF) == 0) {
+                next = TableVisitor.SKIP;
             } else {
-                next = (flags & TableVisitor.LEAF) != 0
-                        ? visitor.visit(TableVisitor.LEAF, table, index, level, address, end)
-                        : TableVisitor.SKIP;
+                next = visitor.visit(TableVisitor.LEAF, table, index, level, address, end);
             }
             if (next == TableVisitor.ABORT) {
                 return false;
             }
-            if (next != TableVisitor.SKIP) {
-                if (!walkTable(next, level - 1, address, end, visitor)) {
-                    return false;
-                }
-                if ((flags & TableVisitor.TABLE_POST) != 0
-                        && visitor.visit(TableVisitor.TABLE_POST, table, index, level, address, end)
-                                == TableVisitor.ABORT) {
-                    return false;
-                }
+            if (next != TableVisitor.SKIP && !descend(next, flags, table, index, level, address, end, visitor)) {
+                return false;
             }
             index++;
         }
         return true;
+    }
+
+    /** Walks the table at {@code next} below entry {@code index}, then makes the after-table visit. */
+    private boolean descend(long next, int flags, long[] table, int index, int level, long address, long end,
+            TableVisitor visitor) {
+        if (!walkTable(next, level - 1, address, end, visitor)) {
+            return false;
+        }
+        return (flags & TableVisitor.TABLE_POST) == 0
+                || visitor.visit(TableVisitor.TABLE_POST, table, index, level, address, end) != TableVisitor.ABORT;
     }
 }
