@@ -1,11 +1,7 @@
 package org.memshare.engine.mm;
 
 import static java.util.Objects.requireNonNull;
-import static org.memshare.api.addr.Addresses.ENTRIES_PER_TABLE;
-import static org.memshare.api.addr.Addresses.PAGE_BITS;
-import static org.memshare.api.addr.Addresses.PAGE_LEVEL_BITS;
 import static org.memshare.api.addr.Addresses.PAGE_SIZE;
-import static org.memshare.api.addr.Addresses.entrySize;
 import static org.memshare.api.addr.Addresses.roundDownToPage;
 import static org.memshare.api.addr.Addresses.roundUpToPage;
 
@@ -14,7 +10,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
-import org.memshare.api.addr.VirtualAddress;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.TlbMaintenance;
@@ -40,32 +35,54 @@ import org.memshare.api.pool.PagePool;
  *
  * <p>Addresses are unsigned 64-bit and all arithmetic wraps as in C. Not thread-safe: callers
  * hold the owner's lock (a VM's, or the hypervisor's stage-1 lock).
+ *
+ * <p>How it is built: every operation is a visitor ({@link TableVisitor}) of one {@link Walker},
+ * which calls it for leaves, before tables and after tables; geometry comes from the format
+ * through {@link Geometry}. Every entry write goes through {@link EntryWriter}, which does
+ * break-before-make, TLB invalidation, the freeing of replaced tables and the changed marks that
+ * let {@link #defrag} visit only the tables changed since the last one. Deliberate corrections of
+ * the seed, also listed in the README: a split block's entries are built from their own
+ * addresses; defrag checks every entry of a table before merging it; a merge into a block is
+ * break-before-make; break-before-make invalidates the whole replaced entry; {@link #commit}
+ * refuses, changing nothing, where Hafnium would run out of memory part way.
  */
 public final class PageTable {
 
     private final PageTableFormat format;
     private final Stage stage;
     private final TableMemory memory;
-    private final TlbMaintenance tlb;
     private final int vmId;
     private final long root;
-    private final int maxLevel;
-    private final int rootLevel;
-    private final int rootTableCount;
-    private final long addressSpaceEnd;
+    private final Geometry geometry;
+
+    /** The walk of map, commit, defrag, get-mode and visit; the only one whose visits write. */
+    private final Walker walker;
+    /** Walks the tables under one entry from inside a visit of {@link #walker}: freeing, counting. */
+    private final Walker subtreeWalker;
+    private final EntryWriter writer;
+    private final UpdateVisitor update;
+    private final DefragVisitor defrag;
+    private final ModeVisitor modeScan;
+    private final DumpVisitor dump;
+    /** The commit budget's walker and visitor, made on first use: most tables never need them. */
+    private Walker budgetWalker;
+    private CommitBudget budget;
 
     private PageTable(PageTableFormat format, Stage stage, TableMemory memory, TlbMaintenance tlb, int vmId,
             long root) {
         this.format = format;
         this.stage = stage;
         this.memory = memory;
-        this.tlb = tlb;
         this.vmId = vmId;
         this.root = root;
-        this.maxLevel = format.maxLevel(stage);
-        this.rootLevel = maxLevel + 1;
-        this.rootTableCount = format.rootTableCount(stage);
-        this.addressSpaceEnd = addressSpaceEnd(format, stage);
+        this.geometry = new Geometry(format, stage);
+        this.walker = new Walker(format, geometry, memory, memory, root);
+        this.subtreeWalker = new Walker(format, geometry, memory, null, root);
+        this.writer = new EntryWriter(format, geometry, stage, memory, tlb, vmId, walker, subtreeWalker);
+        this.update = new UpdateVisitor(format, geometry, memory, writer);
+        this.defrag = new DefragVisitor(format, memory, writer);
+        this.modeScan = new ModeVisitor(format);
+        this.dump = new DumpVisitor(format);
     }
 
     /**
@@ -93,14 +110,16 @@ public final class PageTable {
         }
         long absent = format.absentPte(format.maxLevel(stage));
         for (int i = 0; i < count; i++) {
-            Arrays.fill(memory.table(root + i * PAGE_SIZE), absent);
+            long rootPa = root + i * PAGE_SIZE;
+            Arrays.fill(memory.table(rootPa), absent);
+            memory.setChanged(rootPa, false);
         }
         return Optional.of(new PageTable(format, stage, memory, tlb, vmId, root));
     }
 
     /** The first address the tables of {@code stage} cannot map: root count times the root entry size. */
     public static long addressSpaceEnd(PageTableFormat format, Stage stage) {
-        return format.rootTableCount(stage) * entrySize(format.maxLevel(stage) + 1);
+        return new Geometry(format, stage).addressSpaceEnd();
     }
 
     public Stage stage() {
@@ -117,16 +136,16 @@ public final class PageTable {
     }
 
     public int maxLevel() {
-        return maxLevel;
+        return geometry.maxLevel();
     }
 
     public int rootTableCount() {
-        return rootTableCount;
+        return geometry.rootTableCount();
     }
 
     /** The first address this table cannot map. */
     public long addressSpaceEnd() {
-        return addressSpaceEnd;
+        return geometry.addressSpaceEnd();
     }
 
     /** A copy of the 512 entries of the table in the page at {@code tablePa}. */
@@ -191,107 +210,23 @@ public final class PageTable {
         requireNonNull(pool, "pool is null");
         long attrs = attrsFor(mode);
         boolean unmap = Mode.isUnmapped(mode);
-        if (!new CommitBudget(pool.freeCount()).fits(begin.value(), end.value(), attrs, unmap)) {
+        if (!fitsBudget(begin.value(), end.value(), attrs, unmap, pool.freeCount())) {
             return false;
         }
         update(begin.value(), end.value(), attrs, unmap, true, pool);
         return true;
     }
 
-    /**
-     * A dry run of a commit walk that changes nothing: it makes the walk's decisions on the real
-     * tables, and on scratch copies of the tables the walk would create, counting the tables the
-     * walk would allocate and free in order against what the pool holds.
-     */
-    private final class CommitBudget {
-        private long available;
-
-        CommitBudget(long available) {
-            this.available = available;
+    /** The dry run of {@link #commit}: whether its walk never asks more of the pool than it then holds. */
+    private boolean fitsBudget(long begin, long end, long attrs, boolean unmap, long available) {
+        if (budget == null) {
+            ScratchTables scratch = new ScratchTables(memory, geometry.maxLevel());
+            budgetWalker = new Walker(format, geometry, scratch, null, root);
+            budget = new CommitBudget(format, geometry, scratch, subtreeWalker);
         }
-
-        boolean fits(long begin, long end, long attrs, boolean unmap) {
-            end = clampedEnd(end);
-            begin = format.clearPa(begin);
-            long rootSize = entrySize(rootLevel);
-            int rootIndex = index(begin, rootLevel);
-            for (long next = begin; Long.compareUnsigned(next, end) < 0; next = startOfNextBlock(next, rootSize)) {
-                if (!level(next, end, attrs, memory.table(root + rootIndex * PAGE_SIZE), maxLevel, unmap)) {
-                    return false;
-                }
-                rootIndex++;
-            }
-            return true;
-        }
-
-        /** Mirrors {@link #mapLevel} in commit mode without writing anything. */
-        private boolean level(long begin, long end, long attrs, long[] table, int level, boolean unmap) {
-            long levelEnd = levelEnd(begin, level);
-            if (Long.compareUnsigned(end, levelEnd) > 0) {
-                end = levelEnd;
-            }
-            long size = entrySize(level);
-            int i = index(begin, level);
-            while (Long.compareUnsigned(begin, end) < 0) {
-                long pte = table[i];
-                Step step = step(pte, level, begin, end, attrs, unmap);
-                if (step == Step.KEEP) {
-                    // Nothing to count.
-                } else if (step == Step.REPLACE) {
-                    available += tablesUnder(pte, level);
-                } else if (format.isTable(pte, level)) {
-                    if (!level(begin, end, attrs, memory.table(format.tableAddress(pte, level)), level - 1, unmap)) {
-                        return false;
-                    }
-                } else {
-                    if (available == 0) {
-                        return false;
-                    }
-                    available--;
-                    long[] scratch = new long[ENTRIES_PER_TABLE];
-                    fillSplit(scratch, pte, level);
-                    if (!level(begin, end, attrs, scratch, level - 1, unmap)) {
-                        return false;
-                    }
-                }
-                begin = startOfNextBlock(begin, size);
-                i++;
-            }
-            return true;
-        }
-    }
-
-    /**
-     * The entries a table replacing {@code pte} starts with: a block split into equivalent
-     * blocks one level down, each built from its own address (the seed added to the encoded
-     * entry, which corrupts addresses on the fake arch; later Hafnium fixed it), or else absent
-     * entries.
-     */
-    private void fillSplit(long[] entries, long pte, int level) {
-        int below = level - 1;
-        if (format.isBlock(pte, level)) {
-            long base = format.blockAddress(pte, level);
-            long attrs = format.attrs(pte, level);
-            long step = entrySize(below);
-            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-                entries[k] = format.blockPte(below, base + k * step, attrs);
-            }
-        } else {
-            Arrays.fill(entries, format.absentPte(below));
-        }
-    }
-
-    /** How many tables {@code pte} points at, itself and all below it. */
-    private long tablesUnder(long pte, int level) {
-        if (!format.isTable(pte, level)) {
-            return 0;
-        }
-        long[] table = memory.table(format.tableAddress(pte, level));
-        long count = 1;
-        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-            count += tablesUnder(table[k], level - 1);
-        }
-        return count;
+        end = clampedEnd(end);
+        begin = format.clearPa(begin);
+        return budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available));
     }
 
     /**
@@ -317,165 +252,27 @@ public final class PageTable {
     /** An update's end: rounded up to a page (wrapping, so 2^64-1 becomes 0), then clamped to the address space. */
     private long clampedEnd(long end) {
         long rounded = roundUpToPage(end);
-        return Long.compareUnsigned(rounded, addressSpaceEnd) > 0 ? addressSpaceEnd : rounded;
+        long limit = geometry.addressSpaceEnd();
+        return Long.compareUnsigned(rounded, limit) > 0 ? limit : rounded;
     }
 
     private boolean update(long begin, long end, long attrs, boolean unmap, boolean commit, PagePool pool) {
         requireNonNull(pool, "pool is null");
         end = clampedEnd(end);
         begin = format.clearPa(begin);
-        long rootSize = entrySize(rootLevel);
-        long next = begin;
-        int rootIndex = index(begin, rootLevel);
-        while (Long.compareUnsigned(next, end) < 0) {
-            long[] table = memory.table(root + rootIndex * PAGE_SIZE);
-            if (!mapLevel(next, end, attrs, table, maxLevel, unmap, commit, pool)) {
-                return false;
-            }
-            next = startOfNextBlock(next, rootSize);
-            rootIndex++;
+        boolean done = walker.walk(begin, end, update.reset(attrs, unmap, commit, pool));
+        update.clear();
+        if (done && commit) {
+            writer.invalidate(begin, end);
         }
-        if (commit) {
-            invalidate(begin, end);
-        }
-        return true;
-    }
-
-    /** What a walk does with one entry. */
-    private enum Step {
-        /** The entry already is what the walk wants. */
-        KEEP,
-        /** The range covers the entry whole: replace it by a block, or by an absent entry to unmap. */
-        REPLACE,
-        /** The range cuts the entry, or no block may stand here: go down into its table. */
-        DESCEND
-    }
-
-    /**
-     * The one decision every map, prepare, commit and commit budget makes for an entry, so the
-     * dry run can never drift from the walk it predicts.
-     */
-    private Step step(long pte, int level, long begin, long end, long attrs, boolean unmap) {
-        boolean alreadyDone = unmap
-                ? !format.isPresent(pte, level)
-                : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
-        if (alreadyDone) {
-            return Step.KEEP;
-        }
-        long size = entrySize(level);
-        boolean whole = Long.compareUnsigned(end - begin, size) >= 0 && (begin & (size - 1)) == 0;
-        return whole && (unmap || format.isBlockAllowed(level)) ? Step.REPLACE : Step.DESCEND;
-    }
-
-    /**
-     * Maps (or unmaps) the part of {@code [begin, end)} that falls in {@code table}, recursing
-     * into subtables, splitting blocks where the range does not cover them whole.
-     */
-    private boolean mapLevel(long begin, long end, long attrs, long[] table, int level, boolean unmap,
-            boolean commit, PagePool pool) {
-        long levelEnd = levelEnd(begin, level);
-        if (Long.compareUnsigned(end, levelEnd) > 0) {
-            end = levelEnd;
-        }
-        long size = entrySize(level);
-        int i = index(begin, level);
-        while (Long.compareUnsigned(begin, end) < 0) {
-            Step step = step(table[i], level, begin, end, attrs, unmap);
-            if (step == Step.KEEP) {
-                // Nothing to change for this entry.
-            } else if (step == Step.REPLACE) {
-                if (commit) {
-                    long replacement = unmap ? format.absentPte(level) : format.blockPte(level, begin, attrs);
-                    replaceEntry(begin, table, i, replacement, level, pool);
-                }
-            } else {
-                long[] subtable = populateTable(begin, table, i, level, pool);
-                if (subtable == null
-                        || !mapLevel(begin, end, attrs, subtable, level - 1, unmap, commit, pool)) {
-                    return false;
-                }
-            }
-            begin = startOfNextBlock(begin, size);
-            i++;
-        }
-        return true;
-    }
-
-    /**
-     * Makes entry {@code i} of {@code table} a table entry, if it is not one already, replacing
-     * a block by a table of equivalent blocks one level down and anything else by a table of
-     * absent entries.
-     *
-     * @return the subtable, or null if the pool ran out (the entry is then unchanged)
-     */
-    private long[] populateTable(long begin, long[] table, int i, int level, PagePool pool) {
-        long pte = table[i];
-        if (format.isTable(pte, level)) {
-            return memory.table(format.tableAddress(pte, level));
-        }
-        long subtablePa = pool.alloc();
-        if (subtablePa == PagePool.NO_ENTRY) {
-            return null;
-        }
-        long[] subtable = memory.table(subtablePa);
-        fillSplit(subtable, pte, level);
-        replaceEntry(begin, table, i, format.tablePte(level, subtablePa), level, pool);
-        return subtable;
-    }
-
-    /**
-     * Writes {@code replacement} into entry {@code i}, break-before-make if both the old and the
-     * new entry are valid (write absent, invalidate the entry's whole range, write the new entry),
-     * and frees any tables the old entry pointed at.
-     *
-     * <p>Hafnium invalidates from the walk's current address for one entry size, which misses
-     * the start of the entry when the walk enters it part way (mapping [0x5000, 0x6000) in a
-     * 2 MiB block leaves [0, 0x5000) of the old block in the TLB). The entry's own range is
-     * invalidated here, as DESIGN.md asks; no trace output depends on it.
-     */
-    private void replaceEntry(long begin, long[] table, int i, long replacement, int level, PagePool pool) {
-        long old = table[i];
-        if (format.isValid(old, level) && format.isValid(replacement, level)) {
-            table[i] = format.absentPte(level);
-            long size = entrySize(level);
-            long entryBegin = begin & -size;
-            invalidate(entryBegin, entryBegin + size);
-        }
-        table[i] = replacement;
-        freeTables(old, level, pool);
-    }
-
-    /** Returns to {@code pool} the table {@code pte} points at and all tables below it. */
-    private void freeTables(long pte, int level, PagePool pool) {
-        if (!format.isTable(pte, level)) {
-            return;
-        }
-        long tablePa = format.tableAddress(pte, level);
-        long[] table = memory.table(tablePa);
-        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-            freeTables(table[k], level - 1, pool);
-        }
-        pool.free(tablePa);
-    }
-
-    private void invalidate(long begin, long end) {
-        if (stage == Stage.STAGE1) {
-            tlb.invalidateStage1(VirtualAddress.of(begin), VirtualAddress.of(end));
-        } else {
-            tlb.invalidateStage2(vmId, IntermediatePhysicalAddress.of(begin), IntermediatePhysicalAddress.of(end));
-        }
+        return done;
     }
 
     /** Frees every table of this page table, the roots included, back to {@code pool}; the table is unusable after. */
     public void fini(PagePool pool) {
         requireNonNull(pool, "pool is null");
-        for (int r = 0; r < rootTableCount; r++) {
-            long[] table = memory.table(root + r * PAGE_SIZE);
-            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-                freeTables(table[k], maxLevel, pool);
-            }
-        }
-        pool.addChunk(root, rootTableCount * PAGE_SIZE);
+        writer.freeAllTables(pool);
+        pool.addChunk(root, geometry.rootTableCount() * PAGE_SIZE);
     }
 
     // ---------------------------------------------------------------- defrag
@@ -483,60 +280,37 @@ public final class PageTable {
     /**
      * Replaces every table whose entries are all absent by an absent entry, and every table whose
      * entries are all blocks with equal attributes by one block where the level allows a block,
-     * bottom up, freeing the tables to {@code pool}.
+     * bottom up, freeing the tables to {@code pool}. A merge into a block is a valid-to-valid
+     * replacement, so it is break-before-make like any other.
+     *
+     * <p>Only tables changed since the last defrag are visited (tables that a failed prepare
+     * left included); the result, and the order in which tables go back to the pool, are exactly
+     * those of a walk over the whole table.
      *
      * <p>The seed checked "is a block" for entries 1 to 511 only, and so merged a table whose
      * first entry was a table into a block on the fake arch; every entry is checked here.
      */
     public void defrag(PagePool pool) {
-        requireNonNull(pool, "pool is null");
-        for (int r = 0; r < rootTableCount; r++) {
-            long[] table = memory.table(root + r * PAGE_SIZE);
-            for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-                table[k] = defragEntry(table[k], maxLevel, pool);
-            }
-        }
+        defrag(pool, false);
     }
 
-    private long defragEntry(long entry, int level, PagePool pool) {
-        if (!format.isTable(entry, level)) {
-            return entry;
-        }
-        long tablePa = format.tableAddress(entry, level);
-        long[] table = memory.table(tablePa);
-        int below = level - 1;
-        boolean mergeable = true;
-        boolean basePresent = false;
-        long baseAttrs = 0;
-        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-            long pte = defragEntry(table[k], below, pool);
-            table[k] = pte;
-            boolean present = format.isPresent(pte, below);
-            if (k == 0) {
-                basePresent = present;
-                baseAttrs = format.attrs(pte, below);
-            } else if (present != basePresent) {
-                mergeable = false;
-                continue;
-            }
-            if (present && (!format.isBlock(pte, below) || format.attrs(pte, below) != baseAttrs)) {
-                mergeable = false;
+    /** {@link #defrag} walking every table, whatever changed: the oracle the incremental defrag is tested against. */
+    void defragFull(PagePool pool) {
+        defrag(pool, true);
+    }
+
+    private void defrag(PagePool pool, boolean full) {
+        requireNonNull(pool, "pool is null");
+        long rootSpan = geometry.entrySize(geometry.maxLevel() + 1);
+        defrag.reset(full, pool);
+        for (int r = 0; r < geometry.rootTableCount(); r++) {
+            long rootPa = root + r * PAGE_SIZE;
+            if (full || memory.isChanged(rootPa)) {
+                walker.walkTable(rootPa, geometry.maxLevel(), r * rootSpan, (r + 1) * rootSpan, defrag);
+                memory.setChanged(rootPa, false);
             }
         }
-        if (!mergeable) {
-            return entry;
-        }
-        if (!basePresent) {
-            pool.free(tablePa);
-            return format.absentPte(level);
-        }
-        if (!format.isBlockAllowed(level)) {
-            return entry;
-        }
-        long combined = format.combineTableEntryAttrs(format.attrs(entry, level), baseAttrs);
-        long address = format.blockAddress(table[0], below);
-        pool.free(tablePa);
-        return format.blockPte(level, address, combined);
+        defrag.clear();
     }
 
     // ---------------------------------------------------------------- queries
@@ -551,105 +325,26 @@ public final class PageTable {
         requireNonNull(end, "end is null");
         long first = roundDownToPage(begin.value());
         long last = roundUpToPage(end.value());
-        if (Long.compareUnsigned(last, addressSpaceEnd) > 0 || Long.compareUnsigned(first, last) >= 0) {
+        if (Long.compareUnsigned(last, geometry.addressSpaceEnd()) > 0 || Long.compareUnsigned(first, last) >= 0) {
             return OptionalInt.empty();
         }
-        AttrsScan scan = new AttrsScan();
-        long rootSize = entrySize(rootLevel);
-        int rootIndex = index(first, rootLevel);
-        for (long next = first; Long.compareUnsigned(next, last) < 0; next = startOfNextBlock(next, rootSize)) {
-            long[] table = memory.table(root + rootIndex * PAGE_SIZE);
-            if (!scan.scan(table, next, last, maxLevel)) {
-                return OptionalInt.empty();
-            }
-            rootIndex++;
+        if (!walker.walk(first, last, modeScan.reset()) || !modeScan.seen()) {
+            return OptionalInt.empty();
         }
-        return OptionalInt.of(format.stage2AttrsToMode(scan.attrs));
-    }
-
-    /** Accumulates the attributes seen over a range and stops at the first that differs. */
-    private final class AttrsScan {
-        boolean seen;
-        long attrs;
-
-        boolean scan(long[] table, long begin, long end, int level) {
-            long levelEnd = levelEnd(begin, level);
-            if (Long.compareUnsigned(end, levelEnd) > 0) {
-                end = levelEnd;
-            }
-            long size = entrySize(level);
-            int i = index(begin, level);
-            while (Long.compareUnsigned(begin, end) < 0) {
-                long pte = table[i];
-                if (format.isTable(pte, level)) {
-                    if (!scan(memory.table(format.tableAddress(pte, level)), begin, end, level - 1)) {
-                        return false;
-                    }
-                } else {
-                    long entryAttrs = format.attrs(pte, level);
-                    if (!seen) {
-                        attrs = entryAttrs;
-                        seen = true;
-                    } else if (entryAttrs != attrs) {
-                        return false;
-                    }
-                }
-                begin = startOfNextBlock(begin, size);
-                i++;
-            }
-            return seen;
-        }
+        return OptionalInt.of(format.stage2AttrsToMode(modeScan.attrs()));
     }
 
     /** Visits every present entry depth first, root tables in order, entries in address order. */
     public void visit(EntryVisitor visitor) {
         requireNonNull(visitor, "visitor is null");
-        long rootSize = entrySize(rootLevel);
-        for (int r = 0; r < rootTableCount; r++) {
-            visitTable(memory.table(root + r * PAGE_SIZE), maxLevel, r * rootSize, visitor);
-        }
-    }
-
-    private void visitTable(long[] table, int level, long base, EntryVisitor visitor) {
-        long size = entrySize(level);
-        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-            long pte = table[k];
-            if (!format.isPresent(pte, level)) {
-                continue;
-            }
-            long address = base + k * size;
-            if (format.isTable(pte, level)) {
-                visitor.visit(level, address, pte, EntryVisitor.Kind.TABLE);
-                visitTable(memory.table(format.tableAddress(pte, level)), level - 1, address, visitor);
-            } else if (format.isBlock(pte, level)) {
-                visitor.visit(level, address, pte, EntryVisitor.Kind.BLOCK);
-            } else {
-                visitor.visit(level, address, pte, EntryVisitor.Kind.OTHER);
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------- address arithmetic
-
-    /** The index of {@code address}'s entry in a table at {@code level}. */
-    static int index(long address, int level) {
-        return (int) (address >>> (PAGE_BITS + level * PAGE_LEVEL_BITS)) & (ENTRIES_PER_TABLE - 1);
-    }
-
-    /** The end of the range that the table at {@code level} holding {@code address} covers. */
-    static long levelEnd(long address, int level) {
-        int shift = PAGE_BITS + (level + 1) * PAGE_LEVEL_BITS;
-        return ((address >>> shift) + 1) << shift;
-    }
-
-    /** The start of the next block of {@code size} (a power of two) after {@code address}, wrapping. */
-    static long startOfNextBlock(long address, long size) {
-        return (address + size) & -size;
+        walker.walk(0, geometry.addressSpaceEnd(), dump.reset(visitor));
+        dump.reset(null);
     }
 
     @Override
     public String toString() {
         return "PageTable[" + stage + (stage == Stage.STAGE2 ? " vm " + vmId : "") + ", root 0x"
-                + Long.toHexString(root) + ", max level " + maxLevel + ", " + rootTableCount + " root tables]";
+                + Long.toHexString(root) + ", max level " + geometry.maxLevel() + ", " + geometry.rootTableCount()
+                + " root tables]";
     }
 }

@@ -14,28 +14,18 @@ import org.memshare.api.pool.PagePool;
  * chunks of contiguous entries (most recently added first). Single allocations take from the
  * free list, then from the head of the first chunk; contiguous allocations search the chunks
  * only. Hafnium threads both lists through the free memory itself; here they are kept beside it,
- * which changes nothing observable. All methods are synchronized: a pool is shared by every VM of
- * a machine.
+ * which changes nothing observable: the free list is an array used as a stack, and the chunks a
+ * {@link ChunkList} that finds the first chunk a contiguous request fits without walking the list.
+ * Free, alloc and the free count take constant time, contiguous allocation logarithmic time
+ * (plus one alignment check per chunk that is big enough but misaligned). All methods are
+ * synchronized: a pool is shared by every VM of a machine.
  */
 public final class DefaultPagePool implements PagePool {
-
-    /** A run of free entries {@code [begin, limit)}. */
-    private static final class Chunk {
-        long begin;
-        long limit;
-        Chunk next;
-
-        Chunk(long begin, long limit, Chunk next) {
-            this.begin = begin;
-            this.limit = limit;
-            this.next = next;
-        }
-    }
 
     private final long entrySize;
     /** Read without the monitor by allocations that fall through, so volatile. */
     private volatile PagePool fallback;
-    private Chunk chunks;
+    private ChunkList chunks;
     /** The free list as a stack: the head of Hafnium's list is the last element. */
     private long[] freeList = new long[16];
     private int freeListSize;
@@ -45,6 +35,7 @@ public final class DefaultPagePool implements PagePool {
                 "entrySize must be a power of two of at least 8, was %d", entrySize);
         this.entrySize = entrySize;
         this.fallback = fallback;
+        this.chunks = new ChunkList(entrySize);
     }
 
     /** An empty pool of {@code entrySize}-byte entries ({@code mpool_init}). */
@@ -71,7 +62,7 @@ public final class DefaultPagePool implements PagePool {
             pool.freeList = from.freeList;
             pool.freeListSize = from.freeListSize;
             from.fallback = null;
-            from.chunks = null;
+            from.chunks = new ChunkList(from.entrySize);
             from.freeList = new long[16];
             from.freeListSize = 0;
         }
@@ -90,7 +81,7 @@ public final class DefaultPagePool implements PagePool {
         if (Long.compareUnsigned(first, end) >= 0 || Long.compareUnsigned(end - first, entrySize) < 0) {
             return false;
         }
-        chunks = new Chunk(first, end, chunks);
+        chunks.addFirst(first, end);
         return true;
     }
 
@@ -107,18 +98,7 @@ public final class DefaultPagePool implements PagePool {
         if (freeListSize > 0) {
             return freeList[--freeListSize];
         }
-        Chunk chunk = chunks;
-        if (chunk == null) {
-            return NO_ENTRY;
-        }
-        long entry = chunk.begin;
-        long rest = entry + entrySize;
-        if (Long.compareUnsigned(rest, chunk.limit) >= 0) {
-            chunks = chunk.next;
-        } else {
-            chunk.begin = rest;
-        }
-        return entry;
+        return chunks.takeFirstEntry();
     }
 
     @Override
@@ -132,30 +112,7 @@ public final class DefaultPagePool implements PagePool {
     }
 
     private synchronized long allocContiguousHere(long count, long align) {
-        long alignBytes = align * entrySize;
-        long bytes = count * entrySize;
-        Chunk previous = null;
-        for (Chunk chunk = chunks; chunk != null; previous = chunk, chunk = chunk.next) {
-            long start = Long.divideUnsigned(chunk.begin + alignBytes - 1, alignBytes) * alignBytes;
-            long end = start + bytes;
-            if (Long.compareUnsigned(end, chunk.limit) > 0) {
-                continue;
-            }
-            Chunk replacement = end == chunk.limit ? chunk.next : new Chunk(end, chunk.limit, chunk.next);
-            // The entries skipped to reach the alignment stay in the pool as a chunk of their own.
-            if (Long.compareUnsigned(start - chunk.begin, entrySize) >= 0) {
-                chunk.limit = start;
-                chunk.next = replacement;
-                replacement = chunk;
-            }
-            if (previous == null) {
-                chunks = replacement;
-            } else {
-                previous.next = replacement;
-            }
-            return start;
-        }
-        return NO_ENTRY;
+        return chunks.takeContiguous(count, align);
     }
 
     @Override
@@ -168,18 +125,14 @@ public final class DefaultPagePool implements PagePool {
 
     @Override
     public synchronized long freeCount() {
-        long count = freeListSize;
-        for (Chunk chunk = chunks; chunk != null; chunk = chunk.next) {
-            count += Long.divideUnsigned(chunk.limit - chunk.begin, entrySize);
-        }
-        return count;
+        return freeListSize + chunks.entries();
     }
 
     @Override
     public void fini() {
         long[] entries;
         int entryCount;
-        Chunk chunkList;
+        ChunkList chunkList;
         PagePool target;
         synchronized (this) {
             if (fallback == null) {
@@ -191,16 +144,14 @@ public final class DefaultPagePool implements PagePool {
             target = fallback;
             freeList = new long[16];
             freeListSize = 0;
-            chunks = null;
+            chunks = new ChunkList(entrySize);
             fallback = null;
         }
         // Walk both lists from their heads, as Hafnium does, so the fallback sees the same order.
         for (int i = entryCount - 1; i >= 0; i--) {
             target.free(entries[i]);
         }
-        for (Chunk chunk = chunkList; chunk != null; chunk = chunk.next) {
-            target.addChunk(chunk.begin, chunk.limit - chunk.begin);
-        }
+        chunkList.forEach(target::addChunk);
     }
 
     /** The fallback pool, or null. */
@@ -210,10 +161,7 @@ public final class DefaultPagePool implements PagePool {
 
     @Override
     public synchronized String toString() {
-        int chunkCount = 0;
-        for (Chunk chunk = chunks; chunk != null; chunk = chunk.next) {
-            chunkCount++;
-        }
+        int chunkCount = chunks.size();
         return "DefaultPagePool[entrySize=" + entrySize + ", free=" + freeCount() + ", freeList=" + freeListSize
                 + ", chunks=" + chunkCount + (fallback != null ? ", with fallback" : "") + "]";
     }

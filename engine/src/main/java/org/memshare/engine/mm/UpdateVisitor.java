@@ -1,0 +1,82 @@
+package org.memshare.engine.mm;
+
+import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.pool.PagePool;
+
+/**
+ * Map or unmap as prepare or commit: where the range cuts an entry it makes the entry a table
+ * (splitting a block into an equivalent table), and at commit it replaces whole entries. Aborts
+ * when the pool runs out, leaving the tables it already added.
+ */
+final class UpdateVisitor implements TableVisitor {
+    private final PageTableFormat format;
+    private final Geometry geometry;
+    private final TableMemory memory;
+    private final EntryWriter writer;
+
+    private long attrs;
+    private boolean unmap;
+    private boolean commit;
+    private PagePool pool;
+
+    UpdateVisitor(PageTableFormat format, Geometry geometry, TableMemory memory, EntryWriter writer) {
+        this.format = format;
+        this.geometry = geometry;
+        this.memory = memory;
+        this.writer = writer;
+    }
+
+    /** Sets up the next walk. */
+    UpdateVisitor reset(long attrs, boolean unmap, boolean commit, PagePool pool) {
+        this.attrs = attrs;
+        this.unmap = unmap;
+        this.commit = commit;
+        this.pool = pool;
+        return this;
+    }
+
+    /** Drops the reference to the pool once the walk is over. */
+    void clear() {
+        pool = null;
+    }
+
+    @Override
+    public int flags() {
+        return LEAF | TABLE_PRE;
+    }
+
+    @Override
+    public long visit(int flag, long[] table, int index, int level, long address, long end) {
+        long pte = table[index];
+        int step = UpdateStep.decide(format, geometry, pte, level, address, end, attrs, unmap);
+        if (step == UpdateStep.KEEP) {
+            return SKIP;
+        }
+        if (step == UpdateStep.REPLACE) {
+            if (commit) {
+                replace(table, index, level, address);
+            }
+            return SKIP;
+        }
+        return flag == TABLE_PRE ? format.tableAddress(pte, level) : split(table, index, level, address, pte);
+    }
+
+    // The two writes live in their own methods, so the per-entry decision above stays small
+    // enough for the JIT to inline into the walk.
+
+    private void replace(long[] table, int index, int level, long address) {
+        long replacement = unmap ? format.absentPte(level) : format.blockPte(level, address, attrs);
+        writer.write(table, index, level, address, replacement, pool);
+    }
+
+    /** Puts a new table under a leaf, equivalent to it; the table's address, or ABORT if the pool is empty. */
+    private long split(long[] table, int index, int level, long address, long pte) {
+        long subtablePa = pool.alloc();
+        if (subtablePa == PagePool.NO_ENTRY) {
+            return ABORT;
+        }
+        UpdateStep.fillSplit(format, geometry, memory.table(subtablePa), pte, level);
+        writer.write(table, index, level, address, format.tablePte(level, subtablePa), pool);
+        return subtablePa;
+    }
+}
