@@ -132,4 +132,37 @@ class MemshareCommandTest {
         assertEquals("memshare replay: internal error: java.lang.IllegalStateException: boom (please report it; set"
                 + " MEMSHARE_DEBUG=1 for the stack trace)\n", err.toString());
     }
+
+    @Test
+    void runningOutOfHeapIsOneLineThatSaysWhatToRaiseNeverAStackTrace() throws IOException {
+        Path trace = Files.writeString(dir.resolve("big.trace"), "init arch=fake pool_pages=64 vms=1\npool\npool\n");
+        StringWriter err = new StringWriter();
+        StringWriter seen = new StringWriter();
+        // A sink that runs out of heap at the third line's output, as a huge machine would.
+        java.io.Writer exhausted = new java.io.Writer() {
+            @Override
+            public void write(char[] buffer, int offset, int length) {
+                String text = new String(buffer, offset, length);
+                if (text.startsWith("3: ")) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                seen.write(text);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(exhausted)).setErr(new PrintWriter(err));
+        int status = cli.execute("replay", trace.toString());
+        assertEquals(2, status);
+        assertEquals("1: ok\n2: free 59\n", seen.toString(), "the lines before were written");
+        assertTrue(err.toString().startsWith("memshare replay: out of memory at line 3 of " + trace), err.toString());
+        assertTrue(err.toString().contains("MEMSHARE_JAVA_OPTS=-Xmx"), err.toString());
+        assertTrue(!err.toString().contains("\tat "), err.toString());
+    }
 }
