@@ -101,7 +101,7 @@ class ShareExhaustionTest {
 
     @Test
     void everyAllocationOfRandomSharesFailsCleanly() {
-        exhaustRandom(0, 4);
+        exhaustRandom(0, 3);
     }
 
     @Test
