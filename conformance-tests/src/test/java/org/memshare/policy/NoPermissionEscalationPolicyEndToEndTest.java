@@ -3,11 +3,13 @@ package org.memshare.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.api.spci.SpciError.DENIED;
-import static org.memshare.strict.MachineFixture.RW_NX;
-import static org.memshare.strict.MachineFixture.RW_X;
-import static org.memshare.strict.MachineFixture.VM1_BASE;
-import static org.memshare.strict.MachineFixture.c;
-import static org.memshare.strict.MachineFixture.message;
+import static org.memshare.strict.ThreeVms.PAGE;
+import static org.memshare.strict.ThreeVms.RW_NX;
+import static org.memshare.strict.ThreeVms.RW_X;
+import static org.memshare.strict.ThreeVms.VM1_BASE;
+import static org.memshare.strict.ThreeVms.c;
+import static org.memshare.strict.ThreeVms.message;
+import static org.memshare.strict.ThreeVms.send;
 
 import com.google.inject.Module;
 import java.util.OptionalInt;
@@ -19,8 +21,10 @@ import org.memshare.api.spci.ShareType;
 import org.memshare.engine.hypervisor.Hypervisor.Access;
 import org.memshare.engine.policy.NoPermissionEscalationModule;
 import org.memshare.engine.spci.SpciResult;
-import org.memshare.strict.MachineFixture;
-import org.memshare.strict.OnBothArches;
+import org.memshare.kit.ArchUnderTest;
+import org.memshare.kit.fixture.KitMachine;
+import org.memshare.strict.ThreeVms;
+import org.memshare.testing.OnEachArch;
 
 /**
  * The escalation path of the seed's protocol, "VM 2 is given a page read-only, lends it RW_X to
@@ -32,36 +36,36 @@ class NoPermissionEscalationPolicyEndToEndTest {
     private static final int RO_NX = MemoryAttributes.of(MemoryAccess.RO_NX, true, 0, 0).value();
     private static final int OWNED_R = Mode.R;
 
-    private static int mode(MachineFixture fixture, int vm) {
+    private static int mode(KitMachine fixture, int vm) {
         OptionalInt mode = fixture.machine().vm(vm).orElseThrow().table()
-                .mode(IntermediatePhysicalAddress.of(A), IntermediatePhysicalAddress.of(A + MachineFixture.PAGE));
+                .mode(IntermediatePhysicalAddress.of(A), IntermediatePhysicalAddress.of(A + PAGE));
         assertTrue(mode.isPresent());
         return mode.getAsInt();
     }
 
     /** VM 1 donates page A to VM 2 read-only: VM 2 owns it with R alone. */
-    private static MachineFixture givenReadOnly(String arch, Module... modules) {
-        MachineFixture fixture = MachineFixture.create(arch, modules);
-        assertTrue(fixture.send(1, 2, message(ShareType.DONATE, 2, RO_NX, 0, c(A, 1))).isSuccess());
+    private static KitMachine givenReadOnly(ArchUnderTest under, Module... modules) {
+        KitMachine fixture = ThreeVms.boot(under, modules);
+        assertTrue(send(fixture, 1, 2, message(ShareType.DONATE, 2, RO_NX, 0, c(A, 1))).isSuccess());
         assertEquals(OWNED_R, mode(fixture, 2));
         return fixture;
     }
 
-    @OnBothArches
-    void withoutThePolicyTheSeedsProtocolLetsAReadOnlyPageComeBackReadWriteExecute(String arch) {
-        MachineFixture fixture = givenReadOnly(arch);
-        assertTrue(fixture.send(2, 3, message(ShareType.LEND, 3, RW_X, 0, c(A, 1))).isSuccess());
+    @OnEachArch
+    void withoutThePolicyTheSeedsProtocolLetsAReadOnlyPageComeBackReadWriteExecute(ArchUnderTest under) {
+        KitMachine fixture = givenReadOnly(under);
+        assertTrue(send(fixture, 2, 3, message(ShareType.LEND, 3, RW_X, 0, c(A, 1))).isSuccess());
         assertTrue(fixture.hypervisor().canAccess(3, A, Access.WRITE), "the borrower writes a read-only page");
-        assertTrue(fixture.send(3, 2, message(ShareType.RELINQUISH, 2, RW_X, 0, c(A, 1))).isSuccess());
+        assertTrue(send(fixture, 3, 2, message(ShareType.RELINQUISH, 2, RW_X, 0, c(A, 1))).isSuccess());
         assertEquals(Mode.R | Mode.W | Mode.X, mode(fixture, 2), "the seed's protocol escalates VM 2 to R|W|X");
     }
 
-    @OnBothArches
-    void thePolicyDeniesTheLendThatAsksForMoreThanTheSenderHas(String arch) {
-        MachineFixture fixture = givenReadOnly(arch, new NoPermissionEscalationModule());
+    @OnEachArch
+    void thePolicyDeniesTheLendThatAsksForMoreThanTheSenderHas(ArchUnderTest under) {
+        KitMachine fixture = givenReadOnly(under, new NoPermissionEscalationModule());
         for (int attributes : new int[] {RW_X, RW_NX, MemoryAttributes.of(MemoryAccess.RO_X, true, 0, 0).value()}) {
             for (ShareType type : new ShareType[] {ShareType.LEND, ShareType.SHARE, ShareType.DONATE}) {
-                SpciResult result = fixture.assertRefusedWithoutChange(DENIED, "but the sender has only R", 2, 3,
+                SpciResult result = fixture.assertRefused(DENIED, "but the sender has only R", 2, 3,
                         message(type, 3, attributes, 0, c(A, 1)));
                 assertTrue(result.reason().startsWith("the " + type.traceName() + " from VM 2 to VM 3 asks for "),
                         result.reason());
@@ -71,27 +75,27 @@ class NoPermissionEscalationPolicyEndToEndTest {
         assertTrue(!fixture.hypervisor().canAccess(2, A, Access.WRITE));
     }
 
-    @OnBothArches
-    void thePolicyDeniesTheRelinquishThatWouldGiveTheOwnerMoreThanItKept(String arch) {
-        MachineFixture fixture = givenReadOnly(arch, new NoPermissionEscalationModule());
+    @OnEachArch
+    void thePolicyDeniesTheRelinquishThatWouldGiveTheOwnerMoreThanItKept(ArchUnderTest under) {
+        KitMachine fixture = givenReadOnly(under, new NoPermissionEscalationModule());
         // Lending read-only is within what VM 2 has, so it goes ahead...
-        assertTrue(fixture.send(2, 3, message(ShareType.LEND, 3, RO_NX, 0, c(A, 1))).isSuccess());
+        assertTrue(send(fixture, 2, 3, message(ShareType.LEND, 3, RO_NX, 0, c(A, 1))).isSuccess());
         assertEquals(Mode.R | Mode.UNOWNED, mode(fixture, 3));
         // ...but the relinquish would hand VM 2 R|W|X, which it never had.
-        SpciResult result = fixture.assertRefusedWithoutChange(DENIED, "kept only R", 3, 2,
+        SpciResult result = fixture.assertRefused(DENIED, "kept only R", 3, 2,
                 message(ShareType.RELINQUISH, 2, RO_NX, 0, c(A, 1)));
         assertEquals("the relinquish from VM 3 would give owner VM 2 permissions R|W|X but it kept only R"
                 + " (W|X would be gained)", result.reason());
         assertEquals(Mode.INVALID | OWNED_R, mode(fixture, 2));
     }
 
-    @OnBothArches
-    void thePolicyLetsSharesWithinTheSendersPermissionsAndTheirRelinquishThrough(String arch) {
-        MachineFixture fixture = MachineFixture.create(arch, new NoPermissionEscalationModule());
-        assertTrue(fixture.send(1, 2, message(ShareType.LEND, 2, RW_X, 0, c(A, 1))).isSuccess());
-        assertTrue(fixture.send(2, 1, message(ShareType.RELINQUISH, 1, RW_X, 0, c(A, 1))).isSuccess());
-        assertTrue(fixture.send(1, 3, message(ShareType.SHARE, 3, RO_NX, 0, c(A, 1))).isSuccess());
-        assertTrue(fixture.send(3, 1, message(ShareType.RELINQUISH, 1, RO_NX, 0, c(A, 1))).isSuccess());
+    @OnEachArch
+    void thePolicyLetsSharesWithinTheSendersPermissionsAndTheirRelinquishThrough(ArchUnderTest under) {
+        KitMachine fixture = ThreeVms.boot(under, new NoPermissionEscalationModule());
+        assertTrue(send(fixture, 1, 2, message(ShareType.LEND, 2, RW_X, 0, c(A, 1))).isSuccess());
+        assertTrue(send(fixture, 2, 1, message(ShareType.RELINQUISH, 1, RW_X, 0, c(A, 1))).isSuccess());
+        assertTrue(send(fixture, 1, 3, message(ShareType.SHARE, 3, RO_NX, 0, c(A, 1))).isSuccess());
+        assertTrue(send(fixture, 3, 1, message(ShareType.RELINQUISH, 1, RO_NX, 0, c(A, 1))).isSuccess());
         assertEquals(Mode.R | Mode.W | Mode.X, mode(fixture, 1));
     }
 }
