@@ -1,6 +1,11 @@
 package org.memshare.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -43,11 +48,15 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    /** One case to check: bundled (held as text) or in files (streamed). */
+    private record Case(String name, CorpusCase bundled, Corpus.CaseFiles files) {
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + only);
-        List<CorpusCase> cases;
+        List<Case> cases;
         try {
             cases = collect(matcher);
         } catch (IOException e) {
@@ -60,17 +69,31 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private static int check(PrintWriter out, List<CorpusCase> cases, ArchRegistry registry) {
+    private int check(PrintWriter out, List<Case> cases, ArchRegistry registry) {
         boolean interactive = Console.interactive();
         int passed = 0;
         int failed = 0;
         for (int i = 0; i < cases.size(); i++) {
-            CorpusCase c = cases.get(i);
+            Case c = cases.get(i);
             if (interactive) {
                 out.printf("\r[%d/%d] %-40s", i + 1, cases.size(), c.name());
                 out.flush();
             }
-            Optional<String> difference = Comparison.difference(c.expected(), Comparison.replay(registry, c.trace()));
+            Optional<String> difference;
+            try {
+                difference = compare(registry, c);
+            } catch (IOException e) {
+                difference = Optional.of("  cannot read " + (e instanceof java.nio.file.NoSuchFileException
+                        ? e.getMessage() + ": no such file" : Failures.describe(e)) + "\n");
+            } catch (OutOfMemoryError e) {
+                if (interactive) {
+                    out.print("\r");
+                }
+                out.println("FAIL " + c.name());
+                out.flush();
+                Failures.outOfMemory(spec.commandLine().getErr(), "memshare check", "replaying " + c.name());
+                return 2;
+            }
             if (difference.isEmpty()) {
                 passed++;
             } else {
@@ -81,6 +104,7 @@ final class CheckCommand implements Callable<Integer> {
                 out.println("FAIL " + c.name());
                 out.print(difference.get());
             }
+            out.flush();
         }
         if (interactive) {
             out.printf("\r%-60s\r", "");
@@ -90,17 +114,32 @@ final class CheckCommand implements Callable<Integer> {
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
-    private List<CorpusCase> collect(PathMatcher matcher) throws IOException {
-        List<CorpusCase> cases = new ArrayList<>();
+    /** Replays a case and compares it, streaming the trace and the expected output from files. */
+    private static Optional<String> compare(ArchRegistry registry, Case c) throws IOException {
+        if (c.bundled() != null) {
+            return Comparison.difference(c.bundled().expected(), Comparison.replay(registry, c.bundled().trace()));
+        }
+        try (InputStream trace = Files.newInputStream(c.files().trace());
+                Reader expected = new InputStreamReader(Files.newInputStream(c.files().expected()),
+                        StandardCharsets.UTF_8)) {
+            return Comparison.compare(registry, trace, new BufferedReader(expected, 1 << 16));
+        }
+    }
+
+    private List<Case> collect(PathMatcher matcher) throws IOException {
+        List<Case> cases = new ArrayList<>();
         if (paths.isEmpty()) {
-            cases.addAll(Corpus.bundled(name -> matcher.matches(Path.of(name))));
+            for (CorpusCase c : Corpus.bundled(name -> matcher.matches(Path.of(name)))) {
+                cases.add(new Case(c.name(), c, null));
+            }
             return cases;
         }
         for (Path path : paths) {
-            List<CorpusCase> found = Files.isDirectory(path) ? Corpus.directory(path) : List.of(Corpus.file(path));
-            for (CorpusCase c : found) {
+            List<Corpus.CaseFiles> found = Files.isDirectory(path) ? Corpus.files(path)
+                    : List.of(Corpus.caseFiles(path));
+            for (Corpus.CaseFiles c : found) {
                 if (matcher.matches(Path.of(c.name()))) {
-                    cases.add(c);
+                    cases.add(new Case(c.name(), null, c));
                 }
             }
         }

@@ -16,20 +16,36 @@ public final class MemshareCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().setOut(new java.io.PrintWriter(Console.stdout())).execute(args));
+        int status;
+        try {
+            status = commandLine().setOut(new java.io.PrintWriter(Console.stdout())).execute(args);
+        } catch (OutOfMemoryError e) {
+            // The commands catch it themselves; this is the last resort, still without a stack trace.
+            Failures.outOfMemory(new java.io.PrintWriter(System.err, true), "memshare", "");
+            status = 2;
+        }
+        System.exit(status);
     }
 
     /**
      * The command line with every subcommand, writing to standard output unless told otherwise. A
-     * {@link CliException} is printed on standard error, without a stack trace, and exits 2.
+     * {@link CliException} is printed on standard error, without a stack trace, and exits 2; so
+     * is anything else a command throws (an internal error, or the heap running out), with a line
+     * that says what happened: no stack trace reaches the user unless {@code MEMSHARE_DEBUG} is set.
      */
     public static CommandLine commandLine() {
         return new CommandLine(new MemshareCommand()).setExecutionExceptionHandler((exception, commandLine, parsed) -> {
-            if (!(exception instanceof CliException)) {
-                throw exception;
-            }
             commandLine.getOut().flush();
-            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + exception.getMessage());
+            String command = commandLine.getCommandSpec().qualifiedName();
+            if (exception instanceof CliException) {
+                commandLine.getErr().println(command + ": " + exception.getMessage());
+            } else {
+                commandLine.getErr().println(command + ": internal error: " + exception
+                        + " (please report it; set MEMSHARE_DEBUG=1 for the stack trace)");
+                if (System.getenv("MEMSHARE_DEBUG") != null) {
+                    exception.printStackTrace(commandLine.getErr());
+                }
+            }
             commandLine.getErr().flush();
             return 2;
         });

@@ -1,12 +1,12 @@
 package org.memshare.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.memshare.trace.TraceParser;
 import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,34 +14,63 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code memshare replay FILE}: the canonical output of a trace on standard output. */
+/**
+ * {@code memshare replay FILE}: the canonical output of a trace on standard output. The trace is
+ * read and run line by line, and each line's output is flushed before the next line is read, so
+ * a trace of any length runs in the memory its machine needs.
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replays a trace and prints its canonical output. Exits 1 if a line was malformed.")
+        description = {"Replays a trace and prints its canonical output, line by line as it runs.",
+            "FILE '-' reads standard input. Exits 1 if a line was an error."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the trace to replay")
+    @Parameters(paramLabel = "FILE", description = "the trace to replay, or - for standard input")
     Path file;
 
     @Mixin
     PluginOptions pluginOptions;
 
     @Override
-    public Integer call() throws IOException {
-        List<String> lines;
+    public Integer call() {
+        Writer out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean stdin = file.toString().equals("-");
+        InputStream in;
         try {
-            lines = Files.readAllLines(file);
+            in = stdin ? System.in : Files.newInputStream(file);
         } catch (IOException e) {
-            spec.commandLine().getErr().println("memshare replay: cannot read " + file + ": " + e);
+            err.println("memshare replay: cannot read " + file + ": " + Failures.describe(e));
+            err.flush();
             return 2;
         }
-        Writer out = spec.commandLine().getOut();
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
-            int errors = new TraceReplayer(plugins.registry(), out).replay(TraceParser.parseAll(lines));
-            out.flush();
-            return errors == 0 ? 0 : 1;
+            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out);
+            try {
+                int errors = replayer.replay(in);
+                out.flush();
+                return errors == 0 ? 0 : 1;
+            } catch (IOException e) {
+                err.println("memshare replay: cannot read " + (stdin ? "standard input" : file) + " after line "
+                        + replayer.lineNumber() + ": " + Failures.describe(e));
+                return 2;
+            } catch (OutOfMemoryError e) {
+                int line = replayer.lineNumber();
+                replayer = null; // let the machine go before printing
+                Failures.outOfMemory(err, "memshare replay", "at line " + line + " of " + (stdin ? "standard input" : file));
+                return 2;
+            }
+        } finally {
+            if (!stdin) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // nothing was written; the replay's outcome stands
+                }
+            }
+            err.flush();
         }
     }
 }

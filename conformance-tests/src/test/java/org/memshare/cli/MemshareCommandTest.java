@@ -82,4 +82,87 @@ class MemshareCommandTest {
         assertEquals(0, result.status());
         assertTrue(result.out().contains("fake"), result.out());
     }
+
+    @Test
+    void aByteThatIsNotUtf8IsAnErrorLineNotARefusalOfTheTrace() throws IOException {
+        Path trace = dir.resolve("latin1.trace");
+        Files.write(trace, "init arch=fake pool_pages=64 vms=1 # caf\u00e9\npool\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Result result = run("replay", trace.toString());
+        assertEquals(1, result.status());
+        assertEquals("1: error the line is not valid UTF-8: byte 0xe9 at column 41 (a trace is UTF-8 text, comments"
+                + " included)\n2: error no machine: 'pool' needs a successful init first\n", result.out());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void replayOfDashReadsStandardInput() {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("init arch=fake pool_pages=64 vms=1\npool\n".getBytes()));
+            Result result = run("replay", "-");
+            assertEquals(0, result.status(), result.err());
+            assertEquals("1: ok\n2: free 59\n", result.out());
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
+    void checkOfADirectoryStreamsTracesWithBadBytesAndAMissingExpectedFails() throws IOException {
+        Files.write(dir.resolve("c.trace"), new byte[] {'p', 'o', 'o', 'l', (byte) 0xff, '\n'});
+        Files.writeString(dir.resolve("c.expected"),
+                "1: error the line is not valid UTF-8: byte 0xff at column 5 (a trace is UTF-8 text, comments included)\n");
+        assertEquals("1 passed, 0 failed\n", run("check", dir.toString()).out());
+        Result missing = run("check", dir.resolve("nothing.trace").toString());
+        assertEquals(1, missing.status());
+        assertTrue(missing.out().contains("FAIL nothing"), missing.out());
+        assertTrue(missing.out().contains("cannot read"), missing.out());
+        assertTrue(!missing.out().contains("\tat ") && !missing.err().contains("\tat "), missing.err());
+    }
+
+    @Test
+    void anInternalErrorIsOneLineOnStandardErrorWithoutAStackTrace() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int status = cli.getExecutionExceptionHandler().handleExecutionException(
+                new IllegalStateException("boom"), cli.getSubcommands().get("replay"), null);
+        assertEquals(2, status);
+        assertEquals("memshare replay: internal error: java.lang.IllegalStateException: boom (please report it; set"
+                + " MEMSHARE_DEBUG=1 for the stack trace)\n", err.toString());
+    }
+
+    @Test
+    void runningOutOfHeapIsOneLineThatSaysWhatToRaiseNeverAStackTrace() throws IOException {
+        Path trace = Files.writeString(dir.resolve("big.trace"), "init arch=fake pool_pages=64 vms=1\npool\npool\n");
+        StringWriter err = new StringWriter();
+        StringWriter seen = new StringWriter();
+        // A sink that runs out of heap at the third line's output, as a huge machine would.
+        java.io.Writer exhausted = new java.io.Writer() {
+            @Override
+            public void write(char[] buffer, int offset, int length) {
+                String text = new String(buffer, offset, length);
+                if (text.startsWith("3: ")) {
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                seen.write(text);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(exhausted)).setErr(new PrintWriter(err));
+        int status = cli.execute("replay", trace.toString());
+        assertEquals(2, status);
+        assertEquals("1: ok\n2: free 59\n", seen.toString(), "the lines before were written");
+        assertTrue(err.toString().startsWith("memshare replay: out of memory at line 3 of " + trace), err.toString());
+        assertTrue(err.toString().contains("MEMSHARE_JAVA_OPTS=-Xmx"), err.toString());
+        assertTrue(!err.toString().contains("\tat "), err.toString());
+    }
 }

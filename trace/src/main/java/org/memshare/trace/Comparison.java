@@ -1,6 +1,11 @@
 package org.memshare.trace;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.List;
 import java.util.Optional;
 import org.memshare.engine.plugin.ArchRegistry;
@@ -15,11 +20,159 @@ public final class Comparison {
     private Comparison() {
     }
 
-    /** The replay's output for {@code trace}. */
+    /** The replay's output for {@code trace}, read line by line (LF or CRLF; see {@link TraceLines}). */
     public static String replay(ArchRegistry registry, String trace) {
         StringWriter output = new StringWriter();
-        new TraceReplayer(registry, output).replay(TraceParser.parseAll(trace.lines().toList()));
+        try {
+            new TraceReplayer(registry, output).replay(TraceLines.of(trace));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringReader does not fail
+        }
         return output.toString();
+    }
+
+    /**
+     * Replays {@code trace} (UTF-8 bytes) while comparing its output with {@code expected}, both
+     * read line by line, so neither the trace nor either output is ever held whole. Empty if the
+     * output equals the expected text byte for byte, else a description of the first difference,
+     * as {@link #difference(String, String)} gives it.
+     *
+     * @throws IOException if either input cannot be read
+     */
+    public static Optional<String> compare(ArchRegistry registry, InputStream trace, Reader expected)
+            throws IOException {
+        ComparingWriter comparing = new ComparingWriter(expected);
+        new TraceReplayer(registry, comparing).replay(TraceLines.of(trace));
+        return comparing.finish();
+    }
+
+    /** A sink that compares each line written with the next line of an expected text. */
+    private static final class ComparingWriter extends Writer {
+        private final Reader expected;
+        private final StringBuilder pending = new StringBuilder();
+        private final StringBuilder expectedLine = new StringBuilder();
+        private final java.util.ArrayDeque<String> before = new java.util.ArrayDeque<>();
+        private boolean expectedEnded;
+        private boolean expectedEndsWithNewline = true;
+        private boolean onlyLineEndingsDiffer;
+        private int lineNumber;
+        private String difference;
+        private IOException failure;
+
+        ComparingWriter(Reader expected) {
+            this.expected = expected;
+        }
+
+        /** The next expected line without its LF (a CR before it stays), or null at the end. */
+        private String nextExpected() throws IOException {
+            if (expectedEnded) {
+                return null;
+            }
+            expectedLine.setLength(0);
+            while (true) {
+                int c = expected.read();
+                if (c < 0) {
+                    expectedEnded = true;
+                    if (expectedLine.length() == 0) {
+                        return null;
+                    }
+                    expectedEndsWithNewline = false;
+                    return expectedLine.toString();
+                }
+                if (c == '\n') {
+                    return expectedLine.toString();
+                }
+                expectedLine.append((char) c);
+            }
+        }
+
+        private void compareLine(String actual) throws IOException {
+            lineNumber++;
+            if (difference != null) {
+                return;
+            }
+            String want = nextExpected();
+            if (want != null && (want.equals(actual) || want.equals(actual + "\r"))) {
+                onlyLineEndingsDiffer |= !want.equals(actual);
+                remember(want);
+                return;
+            }
+            describe(want, actual);
+        }
+
+        private void remember(String line) {
+            before.addLast(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+            if (before.size() > CONTEXT) {
+                before.removeFirst();
+            }
+        }
+
+        private void describe(String want, String actual) throws IOException {
+            StringBuilder text = new StringBuilder();
+            text.append("  first difference at output line ").append(lineNumber).append(":\n");
+            for (String line : before) {
+                text.append("      ").append(line).append('\n');
+            }
+            text.append("    expected: ").append(want != null ? strip(want) : "<end of output>").append('\n');
+            text.append("    actual:   ").append(actual != null ? actual : "<end of output>").append('\n');
+            if (want != null) {
+                for (int k = 0; k < CONTEXT; k++) {
+                    String next = nextExpected();
+                    if (next == null) {
+                        break;
+                    }
+                    text.append("      ").append(strip(next)).append('\n');
+                }
+            }
+            difference = text.toString();
+        }
+
+        private static String strip(String line) {
+            return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                if (buffer[i] == '\n') {
+                    try {
+                        compareLine(pending.toString());
+                    } catch (IOException e) {
+                        failure = failure == null ? e : failure;
+                    }
+                    pending.setLength(0);
+                } else {
+                    pending.append(buffer[i]);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        Optional<String> finish() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+            if (pending.length() > 0) {
+                compareLine(pending.toString()); // the replayer always ends lines, but be exact
+            }
+            if (difference == null) {
+                String extra = nextExpected();
+                if (extra != null) {
+                    lineNumber++;
+                    describe(extra, null);
+                } else if (onlyLineEndingsDiffer || !expectedEndsWithNewline) {
+                    difference = "  the outputs differ only in line endings or a final newline\n";
+                }
+            }
+            return Optional.ofNullable(difference);
+        }
     }
 
     /** Empty if {@code actual} equals {@code expected} byte for byte, else a description of the first difference. */

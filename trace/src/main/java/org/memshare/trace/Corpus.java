@@ -85,6 +85,43 @@ public final class Corpus {
         return new CorpusCase(stem(name), Files.readString(trace), Files.readString(answer));
     }
 
+    /**
+     * A case of a directory, by its files, for a check that streams them instead of reading them
+     * whole.
+     *
+     * @param name the trace's file name without {@code .trace}
+     * @param trace the trace file
+     * @param expected its expected output, {@code X.expected} beside it
+     */
+    public record CaseFiles(String name, Path trace, Path expected) {
+    }
+
+    /**
+     * The cases of a directory by their files, sorted by name: each {@code X.trace} with an
+     * {@code X.expected} beside it.
+     *
+     * @throws IOException if the directory cannot be listed
+     */
+    public static List<CaseFiles> files(Path dir) throws IOException {
+        List<CaseFiles> cases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files.sorted()::iterator) {
+                String name = file.getFileName().toString();
+                Path answer = file.resolveSibling(stem(name) + ".expected");
+                if (name.endsWith(".trace") && Files.isRegularFile(answer)) {
+                    cases.add(new CaseFiles(stem(name), file, answer));
+                }
+            }
+        }
+        return cases;
+    }
+
+    /** The case of one trace file, whose expected output is {@code X.expected} beside it. */
+    public static CaseFiles caseFiles(Path trace) {
+        String name = trace.getFileName().toString();
+        return new CaseFiles(stem(name), trace, trace.resolveSibling(stem(name) + ".expected"));
+    }
+
     private static List<CorpusCase> pair(Map<String, String> traces, Map<String, String> expected) {
         List<CorpusCase> cases = new ArrayList<>();
         traces.forEach((name, trace) -> {

@@ -37,16 +37,47 @@ public final class TraceParser {
     /** Parses line {@code number} of a trace. */
     public static ParsedLine parse(int number, String line) {
         int hash = line.indexOf('#');
-        String content = (hash >= 0 ? line.substring(0, hash) : line).strip();
+        String content = stripAscii(hash >= 0 ? line.substring(0, hash) : line);
         if (content.isEmpty()) {
             return new ParsedLine.Blank(number);
         }
-        String[] tokens = content.split("\\s+");
+        String[] tokens = content.split("[ \\t\\x0B\\f]+");
         try {
             return new ParsedLine.Op(number, operation(tokens));
         } catch (LineError e) {
             return new ParsedLine.Malformed(number, e.getMessage());
         }
+    }
+
+    /** {@code text} without the ASCII blanks (space, tab, vertical tab, form feed) at either end. */
+    private static String stripAscii(String text) {
+        int begin = 0;
+        int end = text.length();
+        while (begin < end && isBlank(text.charAt(begin))) {
+            begin++;
+        }
+        while (end > begin && isBlank(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(begin, end);
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\u000b' || c == '\f' || c == '\r' || c == '\n';
+    }
+
+    /** The value of an ASCII hex digit, or -1 (Unicode digits and fullwidth letters are not digits here). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static Operation operation(String[] tokens) throws LineError {
@@ -181,8 +212,8 @@ public final class TraceParser {
         }
         byte[] bytes = new byte[text.length() / 2];
         for (int i = 0; i < bytes.length; i++) {
-            int high = Character.digit(text.charAt(2 * i), 16);
-            int low = Character.digit(text.charAt(2 * i + 1), 16);
+            int high = hexDigit(text.charAt(2 * i));
+            int low = hexDigit(text.charAt(2 * i + 1));
             if (high < 0 || low < 0) {
                 throw new LineError("'hex' has a character that is not a hex digit at " + (2 * i));
             }
@@ -303,14 +334,15 @@ public final class TraceParser {
     /** Parses an unsigned 64-bit number, {@code 0x} hexadecimal or decimal. */
     static long parseNumber(String key, String text) throws LineError {
         try {
+            // Only ASCII digits: Long.parseUnsignedLong alone would take any Unicode digit.
             if (text.startsWith("0x") || text.startsWith("0X")) {
                 String digits = text.substring(2);
-                if (digits.isEmpty() || digits.startsWith("+") || digits.startsWith("-")) {
+                if (digits.isEmpty() || !digits.chars().allMatch(c -> hexDigit((char) c) >= 0)) {
                     throw new NumberFormatException();
                 }
                 return Long.parseUnsignedLong(digits, 16);
             }
-            if (text.startsWith("+") || text.startsWith("-")) {
+            if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new NumberFormatException();
             }
             return Long.parseUnsignedLong(text, 10);

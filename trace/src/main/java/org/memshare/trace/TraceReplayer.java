@@ -3,6 +3,8 @@ package org.memshare.trace;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.HashMap;
@@ -48,6 +50,7 @@ public final class TraceReplayer {
     private Machine machine;
     private Hypervisor hypervisor;
     private int errors;
+    private int lineNumber;
 
     public TraceReplayer(ArchRegistry registry, Writer sink) {
         this.registry = requireNonNull(registry, "registry is null");
@@ -63,6 +66,41 @@ public final class TraceReplayer {
         return errors;
     }
 
+    /**
+     * Reads and replays a trace line by line, never holding more than one line of it: each line's
+     * output is written to the sink and flushed before the next line is read. Returns the number
+     * of error lines.
+     *
+     * @throws IOException if the trace cannot be read (the output so far has been written)
+     */
+    public int replay(TraceLines lines) throws IOException {
+        try {
+            for (ParsedLine line; (line = lines.next()) != null; ) {
+                lineNumber = line.number();
+                execute(line);
+                flush();
+            }
+        } finally {
+            flush();
+        }
+        return errors;
+    }
+
+    /** {@link #replay(TraceLines)} of UTF-8 bytes, decoded line by line. */
+    public int replay(InputStream trace) throws IOException {
+        return replay(TraceLines.of(trace));
+    }
+
+    /** {@link #replay(TraceLines)} of decoded text. */
+    public int replay(Reader trace) throws IOException {
+        return replay(TraceLines.of(trace));
+    }
+
+    /** The number of the line being replayed or replayed last (0 before the first). */
+    public int lineNumber() {
+        return lineNumber;
+    }
+
     /** How many error lines have been printed so far. */
     public int errors() {
         return errors;
@@ -75,6 +113,7 @@ public final class TraceReplayer {
 
     /** Executes one line, writing its output. */
     public void execute(ParsedLine line) {
+        lineNumber = line.number();
         if (line instanceof ParsedLine.Op op) {
             execute(op.number(), op.operation());
         } else if (line instanceof ParsedLine.Malformed malformed) {
@@ -85,8 +124,11 @@ public final class TraceReplayer {
         }
     }
 
-    /** Writes what is buffered to the sink. */
+    /** Writes what is buffered to the sink and flushes it. */
     public void flush() {
+        if (out.length() == 0) {
+            return;
+        }
         try {
             sink.append(out);
             sink.flush();
@@ -171,31 +213,42 @@ public final class TraceReplayer {
         }
     }
 
+    /**
+     * An {@code init} that answers {@code ok} or {@code fail} replaces the machine (with none after
+     * {@code fail}); one that is an error (an unknown arch, a broken plugin, a machine too large
+     * for the heap) changes nothing, like every error line: the current machine stays.
+     */
     private void init(int n, Operation.Init init) {
+        MachineResult created;
+        if (init.paBits() < 1 || init.paBits() > 64) {
+            // No arch is asked: no machine has such a PA size, whatever its arch.
+            created = new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION,
+                    "pa_bits must be between 1 and 64");
+        } else {
+            MachineConfig config;
+            try {
+                config = new MachineConfig(init.arch(), ArchConfig.withPaBits((int) init.paBits()), init.poolPages(),
+                        init.vms(), MachineConfig.DEFAULT_POOL_BASE);
+            } catch (IllegalArgumentException e) {
+                config = null;
+            }
+            created = config != null ? Machines.create(config, registry)
+                    : new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, "bad configuration");
+        }
+        if (created instanceof MachineResult.Failed failed
+                && (failed.failure() == MachineResult.Failure.UNKNOWN_ARCH
+                        || failed.failure() == MachineResult.Failure.BROKEN_PLUGIN
+                        || failed.failure() == MachineResult.Failure.INSUFFICIENT_HEAP)) {
+            error(n, failed.message() + " (the current machine, if any, is kept)");
+            return;
+        }
         machine = null;
         hypervisor = null;
         pendingPrepares.clear();
-        if (init.paBits() < 1 || init.paBits() > 64) {
-            result(n, "fail");
-            return;
-        }
-        MachineConfig config;
-        try {
-            config = new MachineConfig(init.arch(), ArchConfig.withPaBits((int) init.paBits()), init.poolPages(),
-                    init.vms(), MachineConfig.DEFAULT_POOL_BASE);
-        } catch (IllegalArgumentException e) {
-            result(n, "fail");
-            return;
-        }
-        MachineResult created = Machines.create(config, registry);
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
             hypervisor = new Hypervisor(machine);
             result(n, "ok");
-        } else if (created instanceof MachineResult.Failed failed
-                && (failed.failure() == MachineResult.Failure.UNKNOWN_ARCH
-                        || failed.failure() == MachineResult.Failure.BROKEN_PLUGIN)) {
-            error(n, failed.message());
         } else {
             result(n, "fail");
         }

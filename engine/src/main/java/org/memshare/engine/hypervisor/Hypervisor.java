@@ -59,7 +59,8 @@ public final class Hypervisor {
     /**
      * Writes {@code message} into the sender's send buffer and sends it, as one step under both
      * VMs' locks, so no other sender can change the buffer in between. Nothing is written when
-     * the send is refused before the buffer would be read.
+     * the send is refused before the buffer would be read: an unknown VM, a send to itself, a
+     * message too long for the mailbox or shorter than its header, or a busy receiver (BUSY).
      */
     public SpciResult send(int senderId, int receiverId, byte[] message) {
         requireNonNull(message, "message is null");
@@ -86,15 +87,16 @@ public final class Hypervisor {
         Vm receiver = to.get();
         Vm.lockBoth(sender, receiver);
         try {
-            if (message != null) {
-                sender.mailbox().writeSendBuffer(message);
-            }
+            // Both refusals come before the buffer would be read, so they leave it as it was.
             if (receiver.mailbox().isBusy()) {
                 return SpciResult.error(SpciError.BUSY, "VM " + receiverId + "'s mailbox is full");
             }
             if (size < MemoryRegionCodec.HEADER_SIZE) {
                 return SpciResult.error(SpciError.INVALID_PARAMETERS,
                         "a message of " + size + " bytes is shorter than its header");
+            }
+            if (message != null) {
+                sender.mailbox().writeSendBuffer(message);
             }
             byte[] copy = sender.mailbox().copyOfSendBuffer(size);
             SpciResult result = sharing.shareMessage(sender, receiver, copy);

@@ -11,7 +11,9 @@ import org.memshare.api.arch.ArchConfig;
  * @param archConfig what the arch is asked for (the PA size)
  * @param poolPages how many 4 KiB pages the page pool starts with, as one chunk
  * @param vmCount how many VMs, numbered 1 to vmCount
- * @param poolBase the physical address of the pool's chunk, 1 MiB aligned
+ * @param poolBase the physical address of the pool's chunk, 1 MiB aligned; the whole pool must lie
+ *     below 2^64, and {@link Machines#create} also refuses a pool whose addresses the arch's
+ *     entries cannot hold
  */
 public record MachineConfig(String archName, ArchConfig archConfig, long poolPages, int vmCount, long poolBase) {
 
@@ -20,6 +22,7 @@ public record MachineConfig(String archName, ArchConfig archConfig, long poolPag
     /** VM ids are 16 bits on the wire, and 0 is the hypervisor. */
     public static final int MAX_VMS = 0xfffe;
     private static final long ONE_MIB = 1L << 20;
+    private static final long PAGE_SIZE = 4096;
 
     public MachineConfig {
         requireNonNull(archName, "archName is null");
@@ -33,6 +36,17 @@ public record MachineConfig(String archName, ArchConfig archConfig, long poolPag
         if ((poolBase & (ONE_MIB - 1)) != 0) {
             throw new IllegalArgumentException("poolBase must be 1 MiB aligned, was 0x" + Long.toHexString(poolBase));
         }
+        if (poolPages > 0 && Long.compareUnsigned(poolPages * PAGE_SIZE - 1, -1L - poolBase) > 0) {
+            throw new IllegalArgumentException("a pool of " + poolPages + " pages at 0x" + Long.toHexString(poolBase)
+                    + " runs past the end of the 64-bit address space");
+        }
+    }
+
+    /**
+     * The first address past the pool (0 when the pool ends exactly at 2^64).
+     */
+    public long poolEnd() {
+        return poolBase + poolPages * PAGE_SIZE;
     }
 
     public static MachineConfig of(String archName, int paBits, long poolPages, int vmCount) {

@@ -14,7 +14,12 @@ public sealed interface MachineResult {
         /** The arch plugin failed, or returned an arch the engine cannot use. */
         BROKEN_PLUGIN,
         /** The page pool is too small for the root tables. */
-        OUT_OF_MEMORY
+        OUT_OF_MEMORY,
+        /**
+         * The machine could need more heap than this JVM may ever have (a pool or VM count too
+         * large for {@code -Xmx}); the message says what to raise.
+         */
+        INSUFFICIENT_HEAP
     }
 
     /** A machine was made. */

@@ -39,12 +39,69 @@ public final class Machines {
     }
 
     /**
+     * Heap one pool page can cost once a table lives in it: the 512-entry {@code long[]} (4 KiB and
+     * its header) and its slot in the table memory's index, rounded up.
+     */
+    static final long HEAP_BYTES_PER_POOL_PAGE = 4096 + 64;
+    /** Heap one VM costs besides its tables: its 4 KiB send buffer, mailbox, lock and table objects. */
+    static final long HEAP_BYTES_PER_VM = 4096 + 512;
+    /** Heap kept aside for everything else the JVM holds (classes, the injector, the caller's data). */
+    static final long HEAP_RESERVE = 32L << 20;
+
+    /**
+     * Why the pool's addresses cannot be table addresses of {@code arch}, if they cannot: every
+     * table of the machine comes from the pool, and an entry must hold its table's address, so
+     * the pool's first and last page must survive the format's {@code clearPa}. Otherwise a map
+     * would write entries that point somewhere else and seem to succeed.
+     */
+    private static Optional<String> unrepresentablePool(MachineConfig config, Arch arch) {
+        if (config.poolPages() == 0) {
+            return Optional.empty();
+        }
+        long first = config.poolBase();
+        long last = config.poolEnd() - 4096;
+        for (long page : new long[] {first, last}) {
+            if (arch.format().clearPa(page) != page) {
+                return Optional.of("a pool of " + config.poolPages() + " pages at 0x" + Long.toHexString(first)
+                        + " reaches 0x" + Long.toHexString(page) + ", which arch '" + config.archName()
+                        + "' cannot hold in a page-table entry (it reads back as 0x"
+                        + Long.toHexString(arch.format().clearPa(page)) + "); use a lower pool base or fewer pages");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a machine of this size may not fit the heap, if it may not: every table comes from the
+     * pool, so a full pool costs about {@link #HEAP_BYTES_PER_POOL_PAGE} per page, and each VM
+     * {@link #HEAP_BYTES_PER_VM} more; with {@link #HEAP_RESERVE} that must fit in {@code maxHeap}.
+     */
+    static Optional<String> heapShortfall(MachineConfig config, long maxHeap) {
+        // poolPages <= 2^36 and vmCount < 2^16, so these products cannot overflow.
+        long need = config.poolPages() * HEAP_BYTES_PER_POOL_PAGE + config.vmCount() * HEAP_BYTES_PER_VM
+                + HEAP_RESERVE;
+        if (maxHeap == Long.MAX_VALUE || need <= maxHeap) {
+            return Optional.empty();
+        }
+        long mib = 1L << 20;
+        return Optional.of("a pool of " + config.poolPages() + " pages and " + config.vmCount()
+                + " VMs may need up to " + (need + mib - 1) / mib + " MiB of heap, but this JVM may use at most "
+                + maxHeap / mib + " MiB: raise the maximum heap (java -Xmx; for the memshare script set"
+                + " MEMSHARE_JAVA_OPTS=-Xmx" + ((need + (1L << 30) - 1) >> 30) + "g) or ask for fewer pool pages or VMs");
+    }
+
+    /**
      * Makes a machine.
      *
      * @param userModules extra bindings (custom policies, observers); may be empty
      * @return the machine, or a failure that says why; never throws on a bad configuration
      */
     public static MachineResult create(MachineConfig config, ArchRegistry registry, Module... userModules) {
+        return create(config, registry, Runtime.getRuntime().maxMemory(), userModules);
+    }
+
+    /** {@link #create(MachineConfig, ArchRegistry, Module...)} with the heap limit given, for tests. */
+    static MachineResult create(MachineConfig config, ArchRegistry registry, long maxHeap, Module... userModules) {
         requireNonNull(config, "config is null");
         requireNonNull(registry, "registry is null");
         ArchPlugin plugin;
@@ -65,6 +122,14 @@ public final class Machines {
         Optional<String> broken = brokenGeometry(plugin, arch);
         if (broken.isPresent()) {
             return new MachineResult.Failed(MachineResult.Failure.BROKEN_PLUGIN, broken.get());
+        }
+        Optional<String> unrepresentable = unrepresentablePool(config, arch);
+        if (unrepresentable.isPresent()) {
+            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, unrepresentable.get());
+        }
+        Optional<String> shortfall = heapShortfall(config, maxHeap);
+        if (shortfall.isPresent()) {
+            return new MachineResult.Failed(MachineResult.Failure.INSUFFICIENT_HEAP, shortfall.get());
         }
         List<Module> modules = new ArrayList<>();
         modules.add(new MachineModule(config, arch));

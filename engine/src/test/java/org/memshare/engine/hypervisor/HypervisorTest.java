@@ -64,6 +64,34 @@ class HypervisorTest {
     }
 
     @Test
+    void aSendRefusedWithBusyLeavesTheSendBufferAlone() {
+        Hypervisor hypervisor = boot(3);
+        byte[] first = message(ShareType.SHARE, 2, 0);
+        assertTrue(hypervisor.send(1, 2, first).isSuccess(), "VM 2's mailbox is now busy");
+        byte[] other = message(ShareType.LEND, 2, MemoryRegion.FLAG_CLEAR);
+        assertEquals(Optional.of(SpciError.BUSY), hypervisor.send(1, 2, other).error());
+        byte[] buffer = hypervisor.machine().vm(1).orElseThrow().mailbox().copyOfSendBuffer(first.length);
+        assertArrayEquals(first, buffer, "a send refused with BUSY must not touch the send buffer");
+        // The refused send really was refused: the message waiting is the first one.
+        assertArrayEquals(first, hypervisor.receive(2).orElseThrow().bytes());
+    }
+
+    @Test
+    void aSendShorterThanItsHeaderLeavesTheSendBufferAlone() {
+        Hypervisor hypervisor = boot(2);
+        byte[] first = message(ShareType.LEND, 2, 0);
+        assertTrue(hypervisor.send(1, 2, first).isSuccess());
+        hypervisor.release(2);
+        for (int size = 0; size < MemoryRegionCodec.HEADER_SIZE; size++) {
+            byte[] shortMessage = new byte[size];
+            java.util.Arrays.fill(shortMessage, (byte) 0x5a);
+            assertEquals(Optional.of(SpciError.INVALID_PARAMETERS), hypervisor.send(1, 2, shortMessage).error());
+            byte[] buffer = hypervisor.machine().vm(1).orElseThrow().mailbox().copyOfSendBuffer(first.length);
+            assertArrayEquals(first, buffer, "a " + size + "-byte message must not touch the send buffer");
+        }
+    }
+
+    @Test
     void aBusyMailboxAnswersBusyUntilReleased() {
         Hypervisor hypervisor = boot(2);
         assertTrue(hypervisor.send(1, 2, message(ShareType.SHARE, 2, 0)).isSuccess());

@@ -112,4 +112,49 @@ class MachinesTest {
                 ArchRegistry.of(new FakeArchPlugin())));
         assertEquals(MachineResult.Failure.OUT_OF_MEMORY, failed.failure());
     }
+
+    @Test
+    void aPoolWhoseAddressesNoEntryCanHoldIsRefusedWithAReason() {
+        // The fake arch's entries keep bits 12 to 47 of an address: a pool at 2^48 would make
+        // every table entry point at 0, so maps would answer true and map nothing.
+        MachineConfig config = new MachineConfig("fake", ArchConfig.withPaBits(40), 64, 1, 1L << 48);
+        MachineResult.Failed failed = failed(Machines.create(config, ArchRegistry.of(new FakeArchPlugin())));
+        assertEquals(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, failed.failure());
+        assertTrue(failed.message().contains("0x1000000000000, which arch 'fake' cannot hold in a page-table entry"),
+                failed.message());
+        // The pool's last page counts too: a pool that starts below 2^48 and runs past it is refused.
+        MachineConfig straddling = new MachineConfig("fake", ArchConfig.withPaBits(40), 512, 1,
+                (1L << 48) - (256L << 12));
+        failed = failed(Machines.create(straddling, ArchRegistry.of(new FakeArchPlugin())));
+        assertTrue(failed.message().contains("reaches 0x10000000ff000"), failed.message());
+        // Ending exactly at 2^48 is fine: the last page is 2^48 - 4 KiB.
+        MachineConfig below = new MachineConfig("fake", ArchConfig.withPaBits(40), 256, 1, (1L << 48) - (256L << 12));
+        assertInstanceOf(MachineResult.Created.class, Machines.create(below, ArchRegistry.of(new FakeArchPlugin())));
+    }
+
+    @Test
+    void aPoolThatWrapsTheAddressSpaceIsNotAConfiguration() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MachineConfig("fake", ArchConfig.withPaBits(40), 1L << 36, 1, -(1L << 40)));
+        assertTrue(e.getMessage().contains("runs past the end of the 64-bit address space"), e.getMessage());
+        // Ending exactly at 2^64 is allowed.
+        assertEquals(0, new MachineConfig("fake", ArchConfig.withPaBits(40), 256, 1, -(1L << 20)).poolEnd());
+    }
+
+    @Test
+    void aMachineThatMayNotFitTheHeapIsRefusedUpFrontSayingWhatToRaise() {
+        MachineConfig big = MachineConfig.of("fake", 40, 1L << 20, 3);
+        MachineResult.Failed failed = failed(Machines.create(big, ArchRegistry.of(new FakeArchPlugin()), 256L << 20));
+        assertEquals(MachineResult.Failure.INSUFFICIENT_HEAP, failed.failure());
+        assertTrue(failed.message().contains("may need up to 4193 MiB of heap, but this JVM may use at most 256 MiB"),
+                failed.message());
+        assertTrue(failed.message().contains("MEMSHARE_JAVA_OPTS=-Xmx5g"), failed.message());
+        // VMs count as well: 65534 VMs need about 290 MiB besides their tables.
+        MachineConfig manyVms = MachineConfig.of("fake", 40, 300_000, MachineConfig.MAX_VMS);
+        assertEquals(MachineResult.Failure.INSUFFICIENT_HEAP, failed(Machines.create(manyVms,
+                ArchRegistry.of(new FakeArchPlugin()), 1L << 30)).failure());
+        // The corpus's largest machine fits a 128 MiB heap.
+        assertInstanceOf(MachineResult.Created.class, Machines.create(MachineConfig.of("fake", 40, 16384, 3),
+                ArchRegistry.of(new FakeArchPlugin()), 128L << 20));
+    }
 }
