@@ -37,6 +37,9 @@ public record ArchUnderTest(ArchPlugin plugin, ArchConfig config, ArchRegistry r
     /** Where pools come from when no {@link KitKeys#POOL_FACTORY} is named: the engine's own pool. */
     public static final PoolFactory ENGINE_POOLS = DefaultPagePool::create;
 
+    /** The smallest PA size the kit proves: its machines put the page pool at 2 GiB. */
+    public static final int MIN_PA_BITS = 32;
+
     public ArchUnderTest {
         requireNonNull(plugin, "plugin is null");
         requireNonNull(config, "config is null");
@@ -114,6 +117,11 @@ public record ArchUnderTest(ArchPlugin plugin, ArchConfig config, ArchRegistry r
 
     /** Why the plugin refuses this configuration, if it does. */
     Optional<String> refusal() {
+        if (config.paBits() < MIN_PA_BITS) {
+            return Optional.of("the kit places page tables at 0x" + Long.toHexString(MachineConfig.DEFAULT_POOL_BASE)
+                    + ", which a " + config.paBits() + "-bit PA cannot hold; the kit proves PA sizes of "
+                    + MIN_PA_BITS + " bits and more");
+        }
         try {
             plugin.create(config);
             return Optional.empty();

@@ -47,7 +47,7 @@ final class Layers {
         return LAYER_OF_FAMILY.getOrDefault(family(ruleId), 0);
     }
 
-    /** Why a rule {@code ruleId} must not run on {@code arch}: the first failing rule of a lower layer. */
+    /** Why a rule {@code ruleId} must not run on {@code arch}: the first failing rule of a lower layer, as a {@link SkipReasons} reason. */
     synchronized Optional<String> blockedBelow(String ruleId, ArchUnderTest arch, ArchesUnderTest all) {
         Map<Integer, Optional<String>> known = verdicts.computeIfAbsent(arch, a -> new HashMap<>());
         for (int layer = 0; layer < layer(ruleId); layer++) {
@@ -58,7 +58,7 @@ final class Layers {
                 known.put(layer, failure);
             }
             if (failure.isPresent()) {
-                return Optional.of("skipped: " + failure.get() + "; the rules of lower layers must pass first");
+                return Optional.of(SkipReasons.blockedBy(failure.get()));
             }
         }
         return Optional.empty();
@@ -68,8 +68,13 @@ final class Layers {
         for (Method method : rulesOfLayer(layer)) {
             ConformanceRule rule = method.getAnnotation(ConformanceRule.class);
             if (rule != null) {
-                if (ConformanceExtension.whyNotApplicable(rule, arch).isPresent()) {
-                    continue;
+                try {
+                    if (ConformanceExtension.whyNotApplicable(rule, arch).isPresent()) {
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    // A plugin that throws instead of answering fails that rule as surely as a wrong answer.
+                    return Optional.of(rule.id());
                 }
                 Optional<String> failure = run(method, arch, rule.id());
                 if (failure.isPresent()) {
@@ -119,7 +124,7 @@ final class Layers {
             return Optional.empty();
         } catch (InvocationTargetException e) {
             return verdict(ruleId, e.getCause());
-        } catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
             return Optional.of(ruleId + " cannot be run: " + e);
         }
     }
@@ -133,7 +138,7 @@ final class Layers {
             return runNodes(nodes, family.id());
         } catch (InvocationTargetException e) {
             return verdict(family.id(), e.getCause());
-        } catch (ReflectiveOperationException e) {
+        } catch (ReflectiveOperationException | IllegalArgumentException e) {
             return Optional.of(family.id() + " cannot be run: " + e);
         }
     }
@@ -167,10 +172,8 @@ final class Layers {
         if (thrown instanceof TestAbortedException) {
             return Optional.empty();
         }
-        String message = String.valueOf(thrown.getMessage());
-        int newline = message.indexOf('\n');
-        String first = newline < 0 ? message : message.substring(0, newline);
-        String id = ruleId.contains(" [") ? ruleId.substring(0, ruleId.indexOf(" [")) : ruleId;
-        return Optional.of(id + " fails (" + first + ")");
+        // The failing rule's own message is in its own report; naming it keeps the skips of every
+        // configuration one reason, so reports can group them.
+        return Optional.of(ruleId.contains(" [") ? ruleId.substring(0, ruleId.indexOf(" [")) : ruleId);
     }
 }

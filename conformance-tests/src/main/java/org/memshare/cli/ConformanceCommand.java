@@ -28,6 +28,7 @@ import org.memshare.cli.ConformanceListener.Row;
 import org.memshare.engine.plugin.ArchRegistry;
 import org.memshare.kit.KitKeys;
 import org.memshare.kit.LayerOrder;
+import org.memshare.kit.SkipReasons;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,12 +98,31 @@ final class ConformanceCommand implements Callable<Integer> {
                 List<Row> rows = run(out, glob);
                 ResultTable.print(out, rows);
                 out.println(ConformanceListener.summary(rows));
+                List<String> blocking = blockingRulesNotRun(rows);
+                if (!blocking.isEmpty()) {
+                    out.println("rules skipped because " + String.join(", ", blocking) + " fails below them; run"
+                            + " --rules '" + String.join(",", blocking) + "' to see why");
+                }
                 out.flush();
-                return rows.stream().anyMatch(r -> r.outcome() == ConformanceListener.Outcome.FAILED) ? 1 : 0;
+                boolean failed = rows.stream().anyMatch(r -> r.outcome() == ConformanceListener.Outcome.FAILED);
+                return failed || !blocking.isEmpty() ? 1 : 0;
             } finally {
                 thread.setContextClassLoader(previous);
             }
         }
+    }
+
+    /**
+     * The lower-layer rules that skipped rows name as failing but that did not fail in this run
+     * (because --rules left them out): the plugin is broken all the same.
+     */
+    static List<String> blockingRulesNotRun(List<Row> rows) {
+        java.util.Set<String> failedHere = new java.util.HashSet<>();
+        rows.stream().filter(r -> r.outcome() == ConformanceListener.Outcome.FAILED)
+                .forEach(r -> failedHere.add(r.where().ruleId()));
+        return rows.stream().filter(r -> r.outcome() == ConformanceListener.Outcome.SKIPPED)
+                .flatMap(r -> SkipReasons.failingLowerRule(r.detail()).stream())
+                .filter(rule -> !failedHere.contains(rule)).distinct().sorted().toList();
     }
 
     private void checkArch(ArchRegistry registry) {

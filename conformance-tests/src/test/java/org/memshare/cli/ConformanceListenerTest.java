@@ -157,6 +157,21 @@ class ConformanceListenerTest {
     }
 
     @Test
+    void skipsBlockedByALowerRuleThatDidNotRunHereFailTheRunButNotWhenThatRuleFailedHereToo() {
+        String blocked = "skipped: ARCH-8 fails on this configuration; the rules of lower layers must pass first";
+        RuleCoordinates share = new RuleCoordinates("SHARE-1", "required", "x", "pa_bits=40", true);
+        RuleCoordinates arch8 = new RuleCoordinates("ARCH-8", "required", "x", "pa_bits=40", true);
+        RuleCoordinates tlb = new RuleCoordinates("TLB-1", "optional", "x", "pa_bits=40", true);
+        Row blockedShare = new Row(share, Outcome.SKIPPED, -1, "Assumption failed: " + blocked);
+        Row missingFeature = new Row(tlb, Outcome.SKIPPED, -1, "needs TLB_MODEL, which x does not declare");
+
+        assertEquals(List.of("ARCH-8"), ConformanceCommand.blockingRulesNotRun(List.of(blockedShare, missingFeature)));
+        assertEquals(List.of(), ConformanceCommand.blockingRulesNotRun(
+                List.of(new Row(arch8, Outcome.FAILED, 1, "mode 0x0"), blockedShare)));
+        assertEquals(List.of(), ConformanceCommand.blockingRulesNotRun(List.of(missingFeature)));
+    }
+
+    @Test
     void globsMatchIdsIgnoringCaseAndTellWhichFamiliesCouldMatch() {
         RuleGlob glob = RuleGlob.parse("PT-*, arch-8");
         assertTrue(glob.matches("PT-3"));

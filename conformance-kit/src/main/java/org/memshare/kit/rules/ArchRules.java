@@ -23,8 +23,29 @@ import org.memshare.kit.RuleDisplayNames;
  */
 @DisplayNameGeneration(RuleDisplayNames.class)
 public class ArchRules {
-    private static final long[] SAMPLE_ADDRESSES = {0, Addresses.PAGE_SIZE * 17, Addresses.PAGE_SIZE * 500,
-        Addresses.PAGE_SIZE * 12345678L};
+    /** Multiples of an entry's size tried as addresses; cut to what the configured PA size holds. */
+    private static final long[] SAMPLE_MULTIPLES = {0, 1, 17, 500, 12345678L};
+
+    /**
+     * Addresses a block at {@code level} may map under {@code under}'s PA size: aligned to the
+     * entry's size (an architecture may treat the bits below as reserved) and below 2^pa_bits (it
+     * may drop the bits above), the highest such address included.
+     */
+    static long[] sampleAddresses(ArchUnderTest under, int level) {
+        int paBits = Math.min(under.config().paBits(), 63);
+        long limit = 1L << paBits;
+        long size = Addresses.entrySize(level);
+        java.util.List<Long> addresses = new java.util.ArrayList<>();
+        for (long multiple : SAMPLE_MULTIPLES) {
+            if (multiple == 0 || Long.compareUnsigned(multiple, Long.divideUnsigned(limit, size)) < 0) {
+                addresses.add(multiple * size);
+            }
+        }
+        if (Long.compareUnsigned(size, limit) < 0) {
+            addresses.add(limit - size);
+        }
+        return addresses.stream().distinct().mapToLong(Long::longValue).toArray();
+    }
 
     /** The highest level either stage of {@code format} uses. */
     private static int topLevel(PageTableFormat format) {
@@ -38,6 +59,11 @@ public class ArchRules {
     /** A mode as {@code 0x43 (R|W|SHARED)}. */
     static String mode(int mode) {
         return "0x" + Integer.toHexString(mode) + " (" + Mode.describe(mode) + ")";
+    }
+
+    private static long lastSample(ArchUnderTest under, int level) {
+        long[] addresses = sampleAddresses(under, level);
+        return addresses[addresses.length - 1];
     }
 
     private static String where(Arch arch, Stage stage, int level, long pte) {
@@ -91,7 +117,7 @@ public class ArchRules {
             if (!f.isBlockAllowed(level)) {
                 continue;
             }
-            long pte = f.blockPte(level, Addresses.PAGE_SIZE * 19, attrs);
+            long pte = f.blockPte(level, lastSample(under, level), attrs);
             String at = where(arch, Stage.STAGE2, level, pte);
             assertTrue(f.isPresent(pte, level), "an owned invalid block must be present: " + at);
             assertFalse(f.isValid(pte, level), "an invalid block reads as valid: " + at);
@@ -111,7 +137,7 @@ public class ArchRules {
                 if (!f.isBlockAllowed(level)) {
                     continue;
                 }
-                long pte = f.blockPte(level, Addresses.PAGE_SIZE * 12345678L, attrs);
+                long pte = f.blockPte(level, lastSample(under, level), attrs);
                 String at = where(arch, stage, level, pte);
                 assertTrue(f.isPresent(pte, level), "a valid block is not present: " + at);
                 assertTrue(f.isValid(pte, level), "a valid block is not valid: " + at);
@@ -127,7 +153,7 @@ public class ArchRules {
         String name = under.toString();
         PageTableFormat f = arch.format();
         for (int level = 1; level <= topLevel(f); level++) {
-            long tablePa = Addresses.PAGE_SIZE * 999999999L;
+            long tablePa = lastSample(under, 0);
             long pte = f.tablePte(level, tablePa);
             String at = where(arch, Stage.STAGE2, level, pte);
             assertTrue(f.isPresent(pte, level), "a table entry is not present: " + at);
@@ -151,7 +177,7 @@ public class ArchRules {
                 }
                 for (int mode : modes) {
                     long attrs = attrs(f, stage, mode);
-                    for (long address : SAMPLE_ADDRESSES) {
+                    for (long address : sampleAddresses(under, level)) {
                         long pte = f.blockPte(level, address, attrs);
                         String at = where(arch, stage, level, pte) + " (mode " + mode(mode) + ")";
                         assertEquals(attrs, f.attrs(pte, level), "attributes not preserved: " + at);
@@ -180,7 +206,7 @@ public class ArchRules {
         Arch arch = under.arch();
         String name = under.toString();
         PageTableFormat f = arch.format();
-        for (long address : SAMPLE_ADDRESSES) {
+        for (long address : sampleAddresses(under, 0)) {
             assertEquals(address, f.clearPa(address), name + " changes the page-aligned address 0x" + Long.toHexString(address));
             assertEquals(address, f.clearPa(address + 0x123), name + " keeps the page offset of 0x"
                     + Long.toHexString(address + 0x123));
