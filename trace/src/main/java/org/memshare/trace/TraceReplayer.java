@@ -190,7 +190,7 @@ public final class TraceReplayer {
         MachineResult created = Machines.create(config, registry);
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
-            hypervisor = new Hypervisor(machine);
+            hypervisor = ok.hypervisor();
             result(n, "ok");
         } else if (created instanceof MachineResult.Failed failed
                 && (failed.failure() == MachineResult.Failure.UNKNOWN_ARCH
