@@ -118,6 +118,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void aMissingPluginJarIsACommandError() throws IOException {
+        Result result = bench(SETUP, "--plugin", dir.resolve("missing.jar").toString());
+        assertEquals(2, result.status());
+        assertTrue(result.err().contains("no such jar or directory"), result.err());
+    }
+
+    @Test
     void theMarkerIsRecognisedAsHafniumsHarnessRecognisesIt() {
         assertTrue(BenchFigures.isMeasureMarker("#@ measure"));
         assertTrue(BenchFigures.isMeasureMarker("  \t#@measure"));
