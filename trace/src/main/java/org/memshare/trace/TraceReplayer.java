@@ -247,7 +247,7 @@ public final class TraceReplayer {
         pendingPrepares.clear();
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
-            hypervisor = new Hypervisor(machine);
+            hypervisor = ok.hypervisor();
             result(n, "ok");
         } else {
             result(n, "fail");

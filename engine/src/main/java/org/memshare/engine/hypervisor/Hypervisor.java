@@ -37,9 +37,18 @@ public final class Hypervisor {
     private final Machine machine;
     private final MemorySharing sharing;
 
+    /** A hypervisor for {@code machine}, sharing memory as the machine's policies allow. */
     public Hypervisor(Machine machine) {
+        this(machine, new MemorySharing(requireNonNull(machine, "machine is null"), machine.policies()));
+    }
+
+    /**
+     * A hypervisor for {@code machine} that shares memory through {@code sharing}, which must have
+     * been made for the same machine (the machine's injector builds both this way).
+     */
+    public Hypervisor(Machine machine, MemorySharing sharing) {
         this.machine = requireNonNull(machine, "machine is null");
-        this.sharing = new MemorySharing(machine, machine.policies());
+        this.sharing = requireNonNull(sharing, "sharing is null");
     }
 
     public Machine machine() {

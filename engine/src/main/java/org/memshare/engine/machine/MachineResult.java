@@ -2,6 +2,8 @@ package org.memshare.engine.machine;
 
 import static java.util.Objects.requireNonNull;
 
+import org.memshare.engine.hypervisor.Hypervisor;
+
 /** What {@link Machines#create} gives: a machine, or why there is none. */
 public sealed interface MachineResult {
 
@@ -22,10 +24,17 @@ public sealed interface MachineResult {
         INSUFFICIENT_HEAP
     }
 
-    /** A machine was made. */
-    record Created(Machine machine) implements MachineResult {
+    /**
+     * A machine was made, with the hypervisor the injector built for it (its sharing engine asks
+     * the machine's policies).
+     */
+    record Created(Machine machine, Hypervisor hypervisor) implements MachineResult {
         public Created {
             requireNonNull(machine, "machine is null");
+            requireNonNull(hypervisor, "hypervisor is null");
+            if (hypervisor.machine() != machine) {
+                throw new IllegalArgumentException("the hypervisor belongs to another machine");
+            }
         }
     }
 

@@ -2,40 +2,19 @@ package org.memshare.engine.machine;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.inject.Guice;
 import com.google.inject.Module;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.memshare.api.arch.Arch;
-import org.memshare.api.arch.ArchPlugin;
-import org.memshare.api.arch.Stage;
-import org.memshare.api.arch.UnsupportedConfigurationException;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /**
- * The one place machines are made: one Guice injector per machine, from the arch the plugin
- * returns, the engine's bindings and any modules the user adds.
+ * The one place machines are made. A machine is assembled by a Guice injector from the arch the
+ * plugin returns, the engine's bindings and any modules the user adds; the injector is built
+ * once per {@link MachineFactory} and makes each machine in its own scope, so a machine costs
+ * microseconds and shares no state with another.
  */
 public final class Machines {
     private Machines() {
-    }
-
-    /** Why {@code arch} cannot carry page tables of this engine, if it cannot. */
-    private static Optional<String> brokenGeometry(ArchPlugin plugin, Arch arch) {
-        if (arch == null || arch.format() == null || arch.tlb() == null || arch.cache() == null) {
-            return Optional.of("arch plugin '" + plugin.name() + "' returned an arch with missing parts");
-        }
-        for (Stage stage : Stage.values()) {
-            int maxLevel = arch.format().maxLevel(stage);
-            int roots = arch.format().rootTableCount(stage);
-            if (maxLevel < 1 || maxLevel > 3 || roots < 1 || roots > 16 || Integer.bitCount(roots) != 1) {
-                return Optional.of("arch plugin '" + plugin.name() + "' declares " + stage + " max level " + maxLevel
-                        + " and " + roots + " root tables; the engine supports max levels 1 to 3 and 1 to 16 root"
-                        + " tables, a power of two (conformance rule ARCH-2)");
-            }
-        }
-        return Optional.empty();
     }
 
     /**
@@ -54,7 +33,7 @@ public final class Machines {
      * the pool's first and last page must survive the format's {@code clearPa}. Otherwise a map
      * would write entries that point somewhere else and seem to succeed.
      */
-    private static Optional<String> unrepresentablePool(MachineConfig config, Arch arch) {
+    static Optional<String> unrepresentablePool(MachineConfig config, Arch arch) {
         if (config.poolPages() == 0) {
             return Optional.empty();
         }
@@ -90,11 +69,18 @@ public final class Machines {
                 + " MEMSHARE_JAVA_OPTS=-Xmx" + ((need + (1L << 30) - 1) >> 30) + "g) or ask for fewer pool pages or VMs");
     }
 
+    /** The factory for machines without user modules, built on first use. */
+    private static final class Plain {
+        static final MachineFactory FACTORY = new MachineFactory();
+    }
+
     /**
-     * Makes a machine.
+     * Makes a machine. Without user modules it comes from one shared injector; with user modules
+     * an injector is built for this machine alone (milliseconds: to make many machines with the
+     * same modules, use {@link #factory}).
      *
      * @param userModules extra bindings (custom policies, observers); may be empty
-     * @return the machine, or a failure that says why; never throws on a bad configuration
+     * @return the machine and its hypervisor, or a failure that says why; never throws on a bad configuration
      */
     public static MachineResult create(MachineConfig config, ArchRegistry registry, Module... userModules) {
         return create(config, registry, Runtime.getRuntime().maxMemory(), userModules);
@@ -104,44 +90,18 @@ public final class Machines {
     static MachineResult create(MachineConfig config, ArchRegistry registry, long maxHeap, Module... userModules) {
         requireNonNull(config, "config is null");
         requireNonNull(registry, "registry is null");
-        ArchPlugin plugin;
-        try {
-            plugin = registry.require(config.archName());
-        } catch (IllegalArgumentException e) {
-            return new MachineResult.Failed(MachineResult.Failure.UNKNOWN_ARCH, e.getMessage());
-        }
-        Arch arch;
-        try {
-            arch = plugin.create(config.archConfig());
-        } catch (UnsupportedConfigurationException e) {
-            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, e.getMessage());
-        } catch (RuntimeException e) {
-            return new MachineResult.Failed(MachineResult.Failure.BROKEN_PLUGIN,
-                    "arch plugin '" + plugin.name() + "' failed to create an arch: " + e);
-        }
-        Optional<String> broken = brokenGeometry(plugin, arch);
-        if (broken.isPresent()) {
-            return new MachineResult.Failed(MachineResult.Failure.BROKEN_PLUGIN, broken.get());
-        }
-        Optional<String> unrepresentable = unrepresentablePool(config, arch);
-        if (unrepresentable.isPresent()) {
-            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, unrepresentable.get());
-        }
-        Optional<String> shortfall = heapShortfall(config, maxHeap);
-        if (shortfall.isPresent()) {
-            return new MachineResult.Failed(MachineResult.Failure.INSUFFICIENT_HEAP, shortfall.get());
-        }
-        List<Module> modules = new ArrayList<>();
-        modules.add(new MachineModule(config, arch));
-        modules.addAll(List.of(userModules));
-        Optional<Machine> machine = Guice.createInjector(com.google.inject.Stage.DEVELOPMENT, modules)
-                .getInstance(MachineAssembler.class)
-                .assemble();
-        if (machine.isEmpty()) {
-            return new MachineResult.Failed(MachineResult.Failure.OUT_OF_MEMORY,
-                    "a pool of " + config.poolPages() + " pages cannot hold the root tables of "
-                            + config.vmCount() + " VMs and the hypervisor");
-        }
-        return new MachineResult.Created(machine.get());
+        requireNonNull(userModules, "userModules is null");
+        MachineFactory factory = userModules.length == 0 ? Plain.FACTORY : new MachineFactory(userModules);
+        return factory.create(config, registry, maxHeap);
+    }
+
+    /**
+     * A factory whose one injector holds the engine's bindings and {@code userModules}, for making
+     * many machines cheaply. Each machine has its own state; the modules' singletons are shared by
+     * every machine of the factory.
+     */
+    public static MachineFactory factory(Module... userModules) {
+        requireNonNull(userModules, "userModules is null");
+        return new MachineFactory(userModules);
     }
 }

@@ -1,0 +1,121 @@
+package org.memshare.engine.machine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Provider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.memshare.api.arch.Arch;
+import org.memshare.api.arch.ArchPlugin;
+import org.memshare.api.arch.Stage;
+import org.memshare.api.arch.UnsupportedConfigurationException;
+import org.memshare.engine.hypervisor.Hypervisor;
+import org.memshare.engine.plugin.ArchRegistry;
+
+/**
+ * Makes machines from one Guice injector: the engine's bindings and the user's modules, built
+ * once, then a machine in microseconds per {@link #create}. Every machine has its own pool,
+ * tables, memory, VMs, sharing engine and hypervisor (they are scoped to the machine); what the
+ * user's modules bind as singletons is shared by every machine of this factory. Thread-safe.
+ * Get one from {@link Machines#factory}.
+ */
+public final class MachineFactory {
+    private final MachineScope scope = new MachineScope();
+    private final Provider<MachineAssembler> assembler;
+    private final Provider<Hypervisor> hypervisor;
+
+    MachineFactory(Module... userModules) {
+        List<Module> modules = new ArrayList<>(userModules.length + 1);
+        modules.add(new MachineModule(scope));
+        for (Module module : userModules) {
+            modules.add(requireNonNull(module, "a user module is null"));
+        }
+        Injector injector = Guice.createInjector(com.google.inject.Stage.DEVELOPMENT, modules);
+        this.assembler = injector.getProvider(MachineAssembler.class);
+        this.hypervisor = injector.getProvider(Hypervisor.class);
+    }
+
+    /** Why {@code arch} cannot carry page tables of this engine, if it cannot. */
+    private static Optional<String> brokenGeometry(ArchPlugin plugin, Arch arch) {
+        if (arch == null || arch.format() == null || arch.tlb() == null || arch.cache() == null) {
+            return Optional.of("arch plugin '" + plugin.name() + "' returned an arch with missing parts");
+        }
+        for (Stage stage : Stage.values()) {
+            int maxLevel = arch.format().maxLevel(stage);
+            int roots = arch.format().rootTableCount(stage);
+            if (maxLevel < 1 || maxLevel > 3 || roots < 1 || roots > 16 || Integer.bitCount(roots) != 1) {
+                return Optional.of("arch plugin '" + plugin.name() + "' declares " + stage + " max level " + maxLevel
+                        + " and " + roots + " root tables; the engine supports max levels 1 to 3 and 1 to 16 root"
+                        + " tables, a power of two (conformance rule ARCH-2)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes a machine with the arch {@code registry} finds for the configuration.
+     *
+     * @return the machine and its hypervisor, or a failure that says why; never throws on a bad configuration
+     */
+    public MachineResult create(MachineConfig config, ArchRegistry registry) {
+        return create(config, registry, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #create(MachineConfig, ArchRegistry)} with the heap limit given. */
+    MachineResult create(MachineConfig config, ArchRegistry registry, long maxHeap) {
+        requireNonNull(config, "config is null");
+        requireNonNull(registry, "registry is null");
+        ArchPlugin plugin;
+        try {
+            plugin = registry.require(config.archName());
+        } catch (IllegalArgumentException e) {
+            return new MachineResult.Failed(MachineResult.Failure.UNKNOWN_ARCH, e.getMessage());
+        }
+        Arch arch;
+        try {
+            arch = plugin.create(config.archConfig());
+        } catch (UnsupportedConfigurationException e) {
+            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, e.getMessage());
+        } catch (RuntimeException e) {
+            return new MachineResult.Failed(MachineResult.Failure.BROKEN_PLUGIN,
+                    "arch plugin '" + plugin.name() + "' failed to create an arch: " + e);
+        }
+        Optional<String> broken = brokenGeometry(plugin, arch);
+        if (broken.isPresent()) {
+            return new MachineResult.Failed(MachineResult.Failure.BROKEN_PLUGIN, broken.get());
+        }
+        Optional<String> unrepresentable = Machines.unrepresentablePool(config, arch);
+        if (unrepresentable.isPresent()) {
+            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, unrepresentable.get());
+        }
+        Optional<String> shortfall = Machines.heapShortfall(config, maxHeap);
+        if (shortfall.isPresent()) {
+            return new MachineResult.Failed(MachineResult.Failure.INSUFFICIENT_HEAP, shortfall.get());
+        }
+        Map<com.google.inject.Key<?>, Object> outer = scope.enter();
+        try {
+            scope.seed(MachineModule.CONFIG, config);
+            scope.seed(MachineModule.ARCH, arch);
+            Optional<Machine> machine = assembler.get().assemble();
+            if (machine.isEmpty()) {
+                return new MachineResult.Failed(MachineResult.Failure.OUT_OF_MEMORY,
+                        "a pool of " + config.poolPages() + " pages cannot hold the root tables of "
+                                + config.vmCount() + " VMs and the hypervisor");
+            }
+            scope.seed(MachineModule.MACHINE, machine.get());
+            return new MachineResult.Created(machine.get(), hypervisor.get());
+        } finally {
+            scope.exit(outer);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MachineFactory";
+    }
+}
