@@ -20,6 +20,11 @@ import org.memshare.arch.fake.FakeArchPlugin;
  * A deliberately broken third-party plugin: the fake format, except that it refuses pages at
  * level 0 (ARCH-1 must fail). It is registered only in the jar {@link PluginJar} builds, never on
  * the test class path, so the kit's rules in this module's build never see it.
+ *
+ * <p>Its twin is {@code org.memshare.kit.selftest.NoPagesPlugin} in the kit's self-tests: the
+ * same defect. This one stays a separate class, with a plain {@link Proxy} rather than Mockito,
+ * because it must load from a small jar of this module's test classes without Mockito beside it.
+ * Both must keep the one defect (no block at level 0 of the fake format); change them together.
  */
 public final class NoPagesPlugin implements ArchPlugin {
     static final String NAME = "no-pages";

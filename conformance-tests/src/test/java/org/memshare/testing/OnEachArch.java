@@ -11,9 +11,10 @@ import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.fixture.Arches;
 
 /**
- * Runs a test once per arch plugin on the test class path (the bundled arches here), at a 40-bit
- * PA; the method takes the {@link ArchUnderTest} and boots a machine of it. Which arches run is
- * whatever the class path holds: no arch is named.
+ * Runs a test once per arch plugin on the test class path (the bundled arches here), each at its
+ * own configuration ({@link Arches#configuration}: the 40-bit PA one if the plugin lists it, else
+ * its first); the method takes the {@link ArchUnderTest} and boots a machine of it. Which arches
+ * run is whatever the class path holds: no arch is named.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,7 +29,7 @@ public @interface OnEachArch {
 
         /** The arches a test annotated with {@link OnEachArch} runs on. */
         static List<ArchUnderTest> arches() {
-            return Arches.discovered(40);
+            return Arches.discovered();
         }
     }
 }

@@ -28,6 +28,8 @@ import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.Level;
 import org.memshare.kit.RuleDisplayNames;
+import org.memshare.kit.fixture.Message;
+import org.memshare.kit.translation.TranslationModel;
 
 /**
  * HW rules: what the plugin's own hardware walk ({@link HardwareWalk}, written from its
@@ -140,26 +142,20 @@ public class HardwareRules {
          * the table addresses as the format reads them (each one named beside its entry).
          */
         private String entriesWalked(PageTable table, long address) {
-            PageTableFormat format = table.format();
             List<String> entries = new ArrayList<>();
-            int level = table.maxLevel();
-            long rootIndex = address >>> shift(level);
-            long tablePa = table.rootAddress() + (rootIndex >>> Addresses.PAGE_LEVEL_BITS) * PAGE;
-            int index = (int) (rootIndex & (Addresses.ENTRIES_PER_TABLE - 1));
-            while (true) {
-                long pte = machine.tableMemory().table(tablePa)[index];
-                String entry = "level " + level + " table 0x" + Long.toHexString(tablePa) + "[" + index + "] = 0x"
-                        + Long.toHexString(pte);
-                if (level == 0 || !format.isTable(pte, level)) {
-                    entries.add(entry);
-                    return String.join(", ", entries);
+            PageTableFormat format = table.format();
+            for (TranslationModel.Step step : TranslationModel.steps(format, machine.tableMemory()::table,
+                    table.rootAddress(), table.maxLevel(), address)) {
+                String entry = "level " + step.level() + " table 0x" + Long.toHexString(step.tablePa()) + "["
+                        + step.index() + "] = 0x" + Long.toHexString(step.pte());
+                if (step.level() > 0 && format.isTable(step.pte(), step.level())) {
+                    // The table the format reads from the entry, to compare with the raw bits.
+                    entry += " (the format's table address: 0x"
+                            + Long.toHexString(format.tableAddress(step.pte(), step.level())) + ")";
                 }
-                tablePa = format.tableAddress(pte, level);
-                // The table the format reads from the entry, to compare with the raw bits.
-                entries.add(entry + " (the format's table address: 0x" + Long.toHexString(tablePa) + ")");
-                level--;
-                index = (int) ((address >>> shift(level)) & (Addresses.ENTRIES_PER_TABLE - 1));
+                entries.add(entry);
             }
+            return String.join(", ", entries);
         }
 
         void map(int vm, long begin, long end, int mode) {
@@ -180,17 +176,13 @@ public class HardwareRules {
         }
 
         void share(ShareType type, int from, int to, int accessCode, long... constituents) {
-            int attrs = ShareCalls.attrs(accessCode);
-            String line = ShareCalls.traceLine(type, from, to, attrs, constituents);
+            Message message = Message.of(type, from, to).accessCode(accessCode).pagePairs(constituents);
+            String line = message.traceLine();
             step(line, () -> {
-                SpciResult result = ShareCalls.send(hypervisor, type, from, to, attrs, constituents);
+                SpciResult result = message.sendAndRelease(hypervisor);
                 assertTrue(result.isSuccess(), under + ": " + line + " was refused: " + result);
             });
         }
-    }
-
-    private static int shift(int level) {
-        return Addresses.PAGE_BITS + level * Addresses.PAGE_LEVEL_BITS;
     }
 
     private static String describe(HardwareWalk.Translation t) {

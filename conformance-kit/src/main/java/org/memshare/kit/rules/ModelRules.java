@@ -25,6 +25,8 @@ import org.memshare.engine.spci.SpciResult;
 import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.RuleDisplayNames;
+import org.memshare.kit.fixture.Message;
+import org.memshare.kit.model.OwnershipModel;
 import org.memshare.kit.translation.TranslationModel;
 
 /**
@@ -111,9 +113,8 @@ public class ModelRules {
         /** Applies {@code op} to the engine and the model; returns a mismatch of their answers, if any. */
         Optional<String> apply(Op op) {
             boolean accepted = model.share(op.type(), op.from(), op.to(),
-                    ShareCalls.attrsMode(op.accessCode()), op.constituents());
-            SpciResult result = ShareCalls.send(hypervisor, op.type(), op.from(), op.to(),
-                    ShareCalls.attrs(op.accessCode()), addresses(op));
+                    Message.accessOfCode(op.accessCode()).mode(), op.constituents());
+            SpciResult result = message(op).sendAndRelease(hypervisor);
             if (accepted && !result.isSuccess()) {
                 return Optional.of("the engine refused it (" + result + ") but the model accepts it");
             }
@@ -135,8 +136,12 @@ public class ModelRules {
             return pairs;
         }
 
+        Message message(Op op) {
+            return Message.of(op.type(), op.from(), op.to()).accessCode(op.accessCode()).pagePairs(addresses(op));
+        }
+
         String traceLine(Op op) {
-            return ShareCalls.traceLine(op.type(), op.from(), op.to(), ShareCalls.attrs(op.accessCode()), addresses(op));
+            return message(op).traceLine();
         }
 
         String initLine() {
@@ -207,7 +212,7 @@ public class ModelRules {
                 }
             }
             Op op = new Op(type, from, to, random.nextInt(4), constituents);
-            aim.share(op.type(), op.from(), op.to(), ShareCalls.attrsMode(op.accessCode()), op.constituents());
+            aim.share(op.type(), op.from(), op.to(), Message.accessOfCode(op.accessCode()).mode(), op.constituents());
             ops.add(op);
         }
         return ops;

@@ -30,13 +30,15 @@ import org.memshare.kit.RuleDisplayNames;
 import org.memshare.kit.fixture.KitMachine;
 import org.memshare.kit.fixture.Message;
 import org.memshare.kit.fixture.Snapshot;
+import org.memshare.kit.model.ShareTransitions;
 
 /**
  * SHARE rules: the SPCI sharing protocol of DESIGN.md section 4, through the hypervisor facade,
  * on a small machine of the arch under test (VM 1 sends, VM 2 receives, VM 3 looks on). In the
  * style of pKVM's table-driven self-test: SHARE-1 puts the two parties of a page in every pair of
  * states the protocol knows and checks every share type's answer and everybody's mode and access
- * afterwards against an expectation table written here, independently of the engine; the others
+ * afterwards against the kit's transition tables ({@link ShareTransitions}), written independently
+ * of the engine; the others
  * send every kind of bad input and check that it is refused and changes nothing at all (a
  * {@link Snapshot} before equals one after). A rule reports every failing row in one message.
  *
@@ -107,51 +109,6 @@ public class ShareRules {
         }
     }
 
-    /** New state bits of the sender and the receiver, as the transition tables give them. */
-    record Transition(int sender, int receiver) {
-    }
-
-    /**
-     * The transition tables of DESIGN.md section 4 (Hafnium's {@code spci_msg_check_transition}),
-     * on the state bits INVALID, UNOWNED, SHARED read exactly; empty where there is no row.
-     */
-    static Optional<Transition> transition(ShareType type, int sender, int receiver) {
-        int none = INVALID | UNOWNED;
-        int neverMapped = INVALID | UNOWNED | SHARED;
-        switch (type) {
-            case DONATE:
-                if (sender == 0 && receiver == none) {
-                    return Optional.of(new Transition(none, 0));
-                }
-                if (sender == INVALID && receiver == UNOWNED) {
-                    return Optional.of(new Transition(none, 0));
-                }
-                if (sender == SHARED && receiver == (UNOWNED | SHARED)) {
-                    return Optional.of(new Transition(none, 0));
-                }
-                if (sender == 0 && receiver == neverMapped) {
-                    return Optional.of(new Transition(neverMapped, 0));
-                }
-                return Optional.empty();
-            case LEND:
-                return sender == 0 && (receiver == none || receiver == neverMapped)
-                        ? Optional.of(new Transition(INVALID, UNOWNED)) : Optional.empty();
-            case SHARE:
-                return sender == 0 && (receiver == none || receiver == neverMapped)
-                        ? Optional.of(new Transition(SHARED, UNOWNED | SHARED)) : Optional.empty();
-            case RELINQUISH:
-                if (sender == UNOWNED && receiver == INVALID) {
-                    return Optional.of(new Transition(neverMapped, 0));
-                }
-                if (sender == (UNOWNED | SHARED) && receiver == SHARED) {
-                    return Optional.of(new Transition(neverMapped, 0));
-                }
-                return Optional.empty();
-            default:
-                throw new IllegalArgumentException("unknown share type " + type);
-        }
-    }
-
     /**
      * Every share type from every pair of (sender state, receiver state), each on its own page with
      * the bystander never mapped there: the answer must be SUCCESS exactly where the table has a
@@ -202,8 +159,8 @@ public class ShareRules {
                         + KitMachine.named(vmAndMode[1]) + " was mapped");
             }
         }
-        Optional<Transition> next = (senderMode & Mode.D) != 0 ? Optional.empty()
-                : transition(type, senderMode & KitMachine.STATE, receiverMode & KitMachine.STATE);
+        Optional<ShareTransitions.Transition> next = (senderMode & Mode.D) != 0 ? Optional.empty()
+                : ShareTransitions.next(type, senderMode & KitMachine.STATE, receiverMode & KitMachine.STATE);
         int permissions = type == ShareType.RELINQUISH ? RWX : access.mode();
         int[] expected = next.isPresent()
                 ? new int[] {settled(next.get().sender() | (senderMode & ~KitMachine.STATE), absent),

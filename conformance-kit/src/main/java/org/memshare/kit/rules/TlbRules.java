@@ -23,6 +23,7 @@ import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.Level;
 import org.memshare.kit.RuleDisplayNames;
+import org.memshare.kit.fixture.Message;
 import org.memshare.kit.translation.TranslationModel;
 
 /**
@@ -119,10 +120,10 @@ public class TlbRules {
         }
 
         void share(ShareType type, int from, int to, int accessCode, long... constituents) {
-            int attrs = ShareCalls.attrs(accessCode);
-            String line = ShareCalls.traceLine(type, from, to, attrs, constituents);
+            Message message = Message.of(type, from, to).accessCode(accessCode).pagePairs(constituents);
+            String line = message.traceLine();
             step(line, () -> {
-                SpciResult result = ShareCalls.send(hypervisor, type, from, to, attrs, constituents);
+                SpciResult result = message.sendAndRelease(hypervisor);
                 assertTrue(result.isSuccess(), under + ": " + line + " was refused: " + result);
             });
         }

@@ -138,27 +138,60 @@ public final class TranslationModel implements TlbObserver {
         if (Long.compareUnsigned(ipa, addressSpaceEnd) >= 0) {
             return Optional.empty();
         }
+        List<Step> steps = steps(format, tables, rootPa, maxLevel, ipa);
+        for (Step step : steps) {
+            if (!format.isValid(step.pte(), step.level())) {
+                return Optional.empty();
+            }
+        }
+        Step last = steps.get(steps.size() - 1);
+        long pte = last.pte();
+        int level = last.level();
+        if (format.isBlock(pte, level) && format.isBlockAllowed(level)) {
+            long attrs = format.attrs(pte, level);
+            long pa = format.blockAddress(pte, level) + (ipa & (Addresses.entrySize(level) - 1));
+            return Optional.of(new Translation(ipa, pa, attrs, format.stage2AttrsToMode(attrs), level));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One entry a walk reads.
+     *
+     * @param level the entry's level
+     * @param tablePa the physical address of the table holding it
+     * @param index its index in that table
+     * @param pte the raw entry
+     */
+    public record Step(int level, long tablePa, int index, long pte) {
+    }
+
+    /**
+     * The entries a walk of {@code address} reads, root first: the root index (the address's bits
+     * above level {@code maxLevel}'s, spanning the concatenated root tables) picks the root entry,
+     * and each entry the format calls a table ({@code isTable}) leads, through the format's
+     * {@code tableAddress}, to the next level, down to the first entry that is not a table or is
+     * at level 0. Whether the entries are valid is the caller's to judge: the one root-index walk
+     * of the kit, shared by this model and the HW rules' failure messages.
+     *
+     * @param tables the table stored at a physical address (the 512 entries of that page)
+     */
+    public static List<Step> steps(PageTableFormat format, LongFunction<long[]> tables, long rootPa, int maxLevel,
+            long address) {
+        List<Step> steps = new ArrayList<>();
         int level = maxLevel;
-        long rootIndex = ipa >>> levelShift(level);
+        long rootIndex = address >>> levelShift(level);
         long tablePa = rootPa + (rootIndex >>> Addresses.PAGE_LEVEL_BITS) * Addresses.PAGE_SIZE;
         int index = (int) (rootIndex & (Addresses.ENTRIES_PER_TABLE - 1));
         while (true) {
             long pte = tables.apply(tablePa)[index];
-            if (!format.isValid(pte, level)) {
-                return Optional.empty();
+            steps.add(new Step(level, tablePa, index, pte));
+            if (level == 0 || !format.isTable(pte, level)) {
+                return steps;
             }
-            if (format.isTable(pte, level)) {
-                tablePa = format.tableAddress(pte, level);
-                level--;
-                index = (int) ((ipa >>> levelShift(level)) & (Addresses.ENTRIES_PER_TABLE - 1));
-                continue;
-            }
-            if (format.isBlock(pte, level) && format.isBlockAllowed(level)) {
-                long attrs = format.attrs(pte, level);
-                long pa = format.blockAddress(pte, level) + (ipa & (Addresses.entrySize(level) - 1));
-                return Optional.of(new Translation(ipa, pa, attrs, format.stage2AttrsToMode(attrs), level));
-            }
-            return Optional.empty();
+            tablePa = format.tableAddress(pte, level);
+            level--;
+            index = (int) ((address >>> levelShift(level)) & (Addresses.ENTRIES_PER_TABLE - 1));
         }
     }
 

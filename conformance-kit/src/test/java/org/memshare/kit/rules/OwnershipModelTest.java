@@ -10,8 +10,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.ShareType;
+import org.memshare.kit.fixture.Message;
+import org.memshare.kit.model.OwnershipModel;
 
-/** The MODEL rules' ownership model on hand-worked transitions, and the random scenarios it drives. */
+/** The kit's ownership model on hand-worked transitions, and the MODEL rules' random scenarios it drives. */
 class OwnershipModelTest {
     /** aarch64's absent entry reads as X|D|INVALID|UNOWNED|SHARED. */
     private static final int ABSENT = 0x7c;
@@ -78,7 +80,7 @@ class OwnershipModelTest {
             int accepted = 0;
             Set<ShareType> types = EnumSet.noneOf(ShareType.class);
             for (ModelRules.Op op : ModelRules.scenario(seed)) {
-                if (m.share(op.type(), op.from(), op.to(), ShareCalls.attrsMode(op.accessCode()), op.constituents())) {
+                if (m.share(op.type(), op.from(), op.to(), Message.accessOfCode(op.accessCode()).mode(), op.constituents())) {
                     accepted++;
                     types.add(op.type());
                 }
