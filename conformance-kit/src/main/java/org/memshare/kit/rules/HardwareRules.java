@@ -19,16 +19,13 @@ import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.ShareType;
-import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Vm;
 import org.memshare.engine.mm.PageTable;
-import org.memshare.engine.spci.SpciResult;
 import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.Level;
 import org.memshare.kit.RuleDisplayNames;
-import org.memshare.kit.fixture.Message;
 import org.memshare.kit.translation.TranslationModel;
 
 /**
@@ -54,28 +51,14 @@ public class HardwareRules {
     private static final int ACCESS_BITS = Mode.R | Mode.W | Mode.X | Mode.D;
 
     /** A booted machine, its hardware walk and the addresses to sample. */
-    private static final class Walked {
-        final ArchUnderTest under;
-        final Machine machine;
-        final Hypervisor hypervisor;
+    private static final class Walked extends ScenarioSteps {
         final HardwareWalk walk;
-        final long base;
-        final long block;
         final TreeSet<Long> samples = new TreeSet<>(Long::compareUnsigned);
 
         Walked(ArchUnderTest under) {
-            this.under = under;
-            this.machine = under.boot(POOL_PAGES, VMS);
-            this.hypervisor = new Hypervisor(machine);
+            super(under, POOL_PAGES, VMS, 4);
             this.walk = machine.arch().hardwareWalk().orElseThrow(() -> new AssertionError(under
                     + " declares " + ArchFeature.HARDWARE_WALK + " but its arch offers no hardware walk"));
-            PageTableFormat format = machine.arch().format();
-            block = Addresses.entrySize(1);
-            base = block;
-            long end = PageTable.addressSpaceEnd(format, Stage.STAGE2);
-            if (Long.compareUnsigned(base + 4 * block, end) > 0) {
-                throw new IllegalStateException(under + ": stage-2 address space ends at 0x" + Long.toHexString(end));
-            }
             // The gap below the range, each block's first and last bytes and pages, page boundaries
             // and the middle of pages inside the blocks, and the gap after.
             samples.add(0L);
@@ -89,15 +72,12 @@ public class HardwareRules {
             samples.add(base + 3 * block + 0x123);
         }
 
-        Vm vm(int id) {
-            return machine.vm(id).orElseThrow();
-        }
-
         void sample(long address) {
             samples.add(address);
         }
 
         /** Runs {@code operation}, then compares the walk with the modes at every sample of every VM. */
+        @Override
         void step(String operation, Runnable change) {
             change.run();
             for (Vm vm : machine.vms()) {
@@ -156,32 +136,6 @@ public class HardwareRules {
                 entries.add(entry);
             }
             return String.join(", ", entries);
-        }
-
-        void map(int vm, long begin, long end, int mode) {
-            step("map vm=" + vm + " 0x" + Long.toHexString(begin) + " 0x" + Long.toHexString(end) + " mode "
-                    + Mode.describe(mode) + " (0x" + Integer.toHexString(mode) + ")",
-                    () -> assertTrue(vm(vm).table().map(PhysicalAddress.of(begin), PhysicalAddress.of(end), mode,
-                            machine.pool()), "the pool ran out: " + under));
-        }
-
-        void unmap(int vm, long begin, long end) {
-            step("unmap vm=" + vm + " 0x" + Long.toHexString(begin) + " 0x" + Long.toHexString(end),
-                    () -> assertTrue(vm(vm).table().unmap(PhysicalAddress.of(begin), PhysicalAddress.of(end),
-                            machine.pool()), "the pool ran out: " + under));
-        }
-
-        void defrag(int vm) {
-            step("defrag vm=" + vm, () -> vm(vm).table().defrag(machine.pool()));
-        }
-
-        void share(ShareType type, int from, int to, int accessCode, long... constituents) {
-            Message message = Message.of(type, from, to).accessCode(accessCode).pagePairs(constituents);
-            String line = message.traceLine();
-            step(line, () -> {
-                SpciResult result = message.sendAndRelease(hypervisor);
-                assertTrue(result.isSuccess(), under + ": " + line + " was refused: " + result);
-            });
         }
     }
 

@@ -1,6 +1,5 @@
 package org.memshare.kit.rules;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -8,22 +7,14 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.memshare.api.addr.Addresses;
-import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.ArchFeature;
-import org.memshare.api.arch.PageTableFormat;
-import org.memshare.api.arch.Stage;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.ShareType;
-import org.memshare.engine.hypervisor.Hypervisor;
-import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Vm;
-import org.memshare.engine.mm.PageTable;
-import org.memshare.engine.spci.SpciResult;
 import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.Level;
 import org.memshare.kit.RuleDisplayNames;
-import org.memshare.kit.fixture.Message;
 import org.memshare.kit.translation.TranslationModel;
 
 /**
@@ -45,39 +36,19 @@ public class TlbRules {
     private static final int VMS = 3;
 
     /** A booted machine with a translation model observing each VM. */
-    private static final class Observed {
-        final ArchUnderTest under;
-        final Machine machine;
-        final Hypervisor hypervisor;
+    private static final class Observed extends ScenarioSteps {
         final List<TranslationModel> models = new ArrayList<>();
-        final long base;
-        final long block;
         final List<Long> pages = new ArrayList<>();
 
         Observed(ArchUnderTest under) {
-            this.under = under;
-            this.machine = under.boot(POOL_PAGES, VMS);
-            this.hypervisor = new Hypervisor(machine);
+            super(under, POOL_PAGES, VMS, 3);
             for (Vm vm : machine.vms()) {
                 models.add(TranslationModel.observe(machine, vm));
-            }
-            PageTableFormat format = machine.arch().format();
-            // Two level-1 entries' worth, starting at the second level-1 entry: a range where a
-            // block may stand (where the format allows it) and that every geometry can map.
-            block = Addresses.entrySize(1);
-            base = block;
-            long end = PageTable.addressSpaceEnd(format, Stage.STAGE2);
-            if (Long.compareUnsigned(base + 3 * block, end) > 0) {
-                throw new IllegalStateException(under + ": stage-2 address space ends at 0x" + Long.toHexString(end));
             }
             for (long offset : new long[] {0, PAGE, 5 * PAGE, 6 * PAGE, 7 * PAGE, 8 * PAGE, block - PAGE, block,
                 block + PAGE, block + 9 * PAGE, 2 * block - PAGE}) {
                 pages.add(base + offset);
             }
-        }
-
-        Vm vm(int id) {
-            return machine.vm(id).orElseThrow();
         }
 
         /** Every VM translates every page of interest, so that the TLB holds what is mapped. */
@@ -90,6 +61,7 @@ public class TlbRules {
         }
 
         /** Touches, runs {@code change}, then fails if any VM's TLB holds a stale translation. */
+        @Override
         void step(String operation, Runnable change) {
             touch();
             change.run();
@@ -101,31 +73,6 @@ public class TlbRules {
                             + " more stale pages)" : "") + ": the TLB maintenance missed an invalidation");
                 }
             }
-        }
-
-        void map(int vm, long begin, long end, int mode) {
-            step("map vm=" + vm + " 0x" + Long.toHexString(begin) + " 0x" + Long.toHexString(end) + " mode "
-                    + Mode.describe(mode), () -> assertTrue(vm(vm).table().map(PhysicalAddress.of(begin),
-                            PhysicalAddress.of(end), mode, machine.pool()), "the pool ran out: " + under));
-        }
-
-        void unmap(int vm, long begin, long end) {
-            step("unmap vm=" + vm + " 0x" + Long.toHexString(begin) + " 0x" + Long.toHexString(end),
-                    () -> assertTrue(vm(vm).table().unmap(PhysicalAddress.of(begin), PhysicalAddress.of(end),
-                            machine.pool()), "the pool ran out: " + under));
-        }
-
-        void defrag(int vm) {
-            step("defrag vm=" + vm, () -> vm(vm).table().defrag(machine.pool()));
-        }
-
-        void share(ShareType type, int from, int to, int accessCode, long... constituents) {
-            Message message = Message.of(type, from, to).accessCode(accessCode).pagePairs(constituents);
-            String line = message.traceLine();
-            step(line, () -> {
-                SpciResult result = message.sendAndRelease(hypervisor);
-                assertTrue(result.isSuccess(), under + ": " + line + " was refused: " + result);
-            });
         }
     }
 
