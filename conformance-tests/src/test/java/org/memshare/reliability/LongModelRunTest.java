@@ -43,11 +43,11 @@ import org.memshare.kit.model.OwnershipModel;
  * operation's number and its trace line (the run is deterministic: rerun with the seed).
  */
 class LongModelRunTest {
-    static final int SHORT_OPERATIONS = 1_500;
+    static final int SHORT_OPERATIONS = 2_000;
     /** Operations of one seeded run on a fresh machine. */
     static final int RUN_LENGTH = 50_000;
     static final int HEAVY_TOTAL = 1_000_000;
-    static final int FULL_CHECK_EVERY = 1_000;
+    static final int FULL_CHECK_EVERY = 100;
     private static final int VMS = 4;
     private static final int WINDOW = 64;
     private static final int POOL_PAGES = 1024;
