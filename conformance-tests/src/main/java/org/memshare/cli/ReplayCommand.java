@@ -11,6 +11,7 @@ import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,7 +22,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays a trace and prints its canonical output, line by line as it runs.",
-            "FILE '-' reads standard input. Exits 1 if a line was an error."})
+            "FILE '-' reads standard input.",
+            "Exit status: 0 if every line ran; 1 if a line was an error or, with --check-model, an operation broke"
+                + " the ownership model; 2 if the trace could not be read or the heap ran out."})
 final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -32,6 +35,11 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     PluginOptions pluginOptions;
+
+    @Option(names = "--check-model", description = {"After every operation, check the conformance kit's ownership"
+            + " model (docs/traces.md, \"Checking the ownership model\"). The output is unchanged but for one line"
+            + " 'N: model ...' after the first operation that breaks it; the replay goes on."})
+    boolean checkModel;
 
     @Override
     public Integer call() {
@@ -47,11 +55,12 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
-            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out);
+            ModelCheck model = checkModel ? new ModelCheck() : null;
+            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model);
             try {
                 int errors = replayer.replay(in);
                 out.flush();
-                return errors == 0 ? 0 : 1;
+                return errors == 0 && (model == null || model.brokenAt() == 0) ? 0 : 1;
             } catch (IOException e) {
                 err.println("memshare replay: cannot read " + (stdin ? "standard input" : file) + " after line "
                         + replayer.lineNumber() + ": " + Failures.describe(e));

@@ -49,12 +49,24 @@ public final class TraceReplayer {
     private final Map<PreparedRange, Integer> pendingPrepares = new HashMap<>();
     private Machine machine;
     private Hypervisor hypervisor;
+    private final ReplayObserver observer;
     private int errors;
     private int lineNumber;
+    /** The result of the operation run last, for the observer. */
+    private String lastResult = "";
 
     public TraceReplayer(ArchRegistry registry, Writer sink) {
+        this(registry, sink, null);
+    }
+
+    /**
+     * A replayer that calls {@code observer} (if not null) after every operation that ran and
+     * prints the note it returns, if any, as an extra line {@code N: <note>}.
+     */
+    public TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer) {
         this.registry = requireNonNull(registry, "registry is null");
         this.sink = requireNonNull(sink, "sink is null");
+        this.observer = observer;
     }
 
     /** Replays {@code lines} in order, flushes the output and returns the number of error lines. */
@@ -115,7 +127,12 @@ public final class TraceReplayer {
     public void execute(ParsedLine line) {
         lineNumber = line.number();
         if (line instanceof ParsedLine.Op op) {
+            int errorsBefore = errors;
             execute(op.number(), op.operation());
+            if (observer != null && errors == errorsBefore) {
+                observer.afterOperation(op.number(), op.operation(), lastResult, machine, hypervisor)
+                        .ifPresent(note -> result(op.number(), note));
+            }
         } else if (line instanceof ParsedLine.Malformed malformed) {
             error(malformed.number(), malformed.reason());
         }
@@ -321,6 +338,7 @@ public final class TraceReplayer {
         if (outcome.isSuccess()) {
             hypervisor.release(to);
         }
+        lastResult = outcome.name();
         out.append(n).append(": ").append(outcome.name()).append(" bytes=");
         for (byte b : region) {
             out.append(HEX_DIGITS[(b >> 4) & 0xf]).append(HEX_DIGITS[b & 0xf]);
@@ -361,6 +379,7 @@ public final class TraceReplayer {
     }
 
     private void result(int n, String text) {
+        lastResult = text;
         out.append(n).append(": ").append(text).append('\n');
     }
 

@@ -104,6 +104,14 @@ public final class OwnershipModel {
         Arrays.fill(modes[vm - 1], first, first + count, written(mode));
     }
 
+    /**
+     * Records that VM {@code vm} has {@code mode} at page {@code page}, as read from a table (no
+     * conversion: a model of an existing machine's state, e.g. {@code memshare replay --check-model}).
+     */
+    public void set(int vm, int page, int mode) {
+        modes[vm - 1][page] = mode;
+    }
+
     /** The VM owning page {@code page} (the one whose mode lacks UNOWNED), if exactly one does. */
     public Optional<Integer> owner(int page) {
         Integer owner = null;
