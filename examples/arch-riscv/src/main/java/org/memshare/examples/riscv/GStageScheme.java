@@ -101,7 +101,7 @@ public enum GStageScheme {
         if (vmid < 0 || vmid >= 1 << VMID_BITS) {
             throw new IllegalArgumentException("a VMID has " + VMID_BITS + " bits, was " + vmid);
         }
-        if ((rootAddress & (ROOT_ALIGNMENT - 1)) != 0 || (rootAddress >>> MAX_PA_BITS) != 0) {
+        if ((rootAddress & (ROOT_ALIGNMENT - 1)) != 0 || (rootAddress >>> 56) != 0) {
             throw new IllegalArgumentException("a G-stage root must be 16 KiB aligned and below 2^56, was 0x"
                     + Long.toHexString(rootAddress));
         }
