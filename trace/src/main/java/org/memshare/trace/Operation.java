@@ -1,5 +1,7 @@
 package org.memshare.trace;
 
+import java.util.Map;
+
 /** One parsed trace operation. Each record holds its arguments, already parsed and range-checked. */
 public sealed interface Operation {
 
@@ -17,8 +19,22 @@ public sealed interface Operation {
         return operation.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** {@code init arch=A pa_bits=P pool_pages=N vms=K}: a fresh machine. */
-    record Init(String arch, long paBits, long poolPages, int vms) implements Operation {
+    /**
+     * {@code init arch=A pa_bits=P pool_pages=N vms=K [PROPERTY=VALUE]...}: a fresh machine; every
+     * further argument is one of the arch's own properties, passed to the plugin, which refuses
+     * those it does not understand.
+     *
+     * @param properties the arch properties in the order given; copied
+     */
+    record Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties) implements Operation {
+        public Init {
+            properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
+        }
+
+        /** An {@code init} without arch properties. */
+        public Init(String arch, long paBits, long poolPages, int vms) {
+            this(arch, paBits, poolPages, vms, Map.of());
+        }
     }
 
     /** Which half of a map a {@link MapRange} runs. */

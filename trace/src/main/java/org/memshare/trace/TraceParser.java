@@ -80,11 +80,15 @@ public final class TraceParser {
         return -1;
     }
 
+    /** The arguments of {@code init} that are the machine's; any other is an arch property. */
+    private static final Set<String> INIT_KEYS = Set.of("arch", "pa_bits", "pool_pages", "vms");
+
     private static Operation operation(String[] tokens) throws LineError {
         String name = tokens[0];
         switch (name) {
             case "init": {
-                Args args = Args.of(name, tokens, List.of(), Set.of("arch", "pa_bits", "pool_pages", "vms"));
+                // Every other key=value is one of the arch's own properties, which the plugin checks.
+                Args args = Args.of(name, tokens, List.of(), INIT_KEYS, true);
                 String arch = args.string("arch");
                 long paBits = args.has("pa_bits") ? args.number("pa_bits") : 40;
                 long poolPages = args.number("pool_pages");
@@ -92,7 +96,13 @@ public final class TraceParser {
                 if (Long.compareUnsigned(vms, 0xfffe) > 0) {
                     throw new LineError("vms must be at most 65534, was " + Long.toUnsignedString(vms));
                 }
-                return new Operation.Init(arch, paBits, poolPages, (int) vms);
+                Map<String, String> properties = new LinkedHashMap<>();
+                for (Map.Entry<String, String> entry : args.values.entrySet()) {
+                    if (!INIT_KEYS.contains(entry.getKey())) {
+                        properties.put(entry.getKey(), args.string(entry.getKey()));
+                    }
+                }
+                return new Operation.Init(arch, paBits, poolPages, (int) vms, properties);
             }
             case "map":
             case "prepare":
@@ -245,6 +255,12 @@ public final class TraceParser {
 
         static Args of(String operation, String[] tokens, List<String> positional, Set<String> named)
                 throws LineError {
+            return of(operation, tokens, positional, named, false);
+        }
+
+        /** As {@link #of(String, String[], List, Set)}; with {@code open}, any further key=value is kept too. */
+        static Args of(String operation, String[] tokens, List<String> positional, Set<String> named, boolean open)
+                throws LineError {
             Map<String, String> values = new LinkedHashMap<>();
             int position = 0;
             for (int i = 1; i < tokens.length; i++) {
@@ -263,7 +279,7 @@ public final class TraceParser {
                 } else {
                     key = token.substring(0, eq);
                     value = token.substring(eq + 1);
-                    if (!positional.contains(key) && !named.contains(key)) {
+                    if (!positional.contains(key) && !named.contains(key) && (!open || key.isEmpty())) {
                         throw new LineError("unknown argument '" + key + "' to '" + operation + "'");
                     }
                 }

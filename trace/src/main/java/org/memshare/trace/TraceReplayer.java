@@ -244,7 +244,7 @@ public final class TraceReplayer {
         } else {
             MachineConfig config;
             try {
-                config = new MachineConfig(init.arch(), ArchConfig.withPaBits((int) init.paBits()), init.poolPages(),
+                config = new MachineConfig(init.arch(), new ArchConfig((int) init.paBits(), init.properties()), init.poolPages(),
                         init.vms(), MachineConfig.DEFAULT_POOL_BASE);
             } catch (IllegalArgumentException e) {
                 config = null;

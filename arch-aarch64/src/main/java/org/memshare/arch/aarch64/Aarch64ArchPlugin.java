@@ -3,7 +3,6 @@ package org.memshare.arch.aarch64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.ArchConfig;
@@ -86,12 +85,7 @@ public final class Aarch64ArchPlugin implements ArchPlugin {
      */
     @Override
     public Arch create(ArchConfig config) {
-        Set<String> unknown = new TreeSet<>(config.properties().keySet());
-        unknown.remove(CTR_EL0_PROPERTY);
-        if (!unknown.isEmpty()) {
-            throw new UnsupportedConfigurationException("aarch64 does not understand the properties " + unknown
-                    + "; supported: " + CTR_EL0_PROPERTY);
-        }
+        UnsupportedConfigurationException.refuseUnknownProperties(NAME, config.properties(), properties().keySet());
         Aarch64Geometry geometry = Aarch64Geometry.of(config.paBits());
         String ctr = config.properties().get(CTR_EL0_PROPERTY);
         Aarch64DataCache cache = ctr == null

@@ -9,10 +9,11 @@ import org.memshare.api.arch.ArchPlugin;
 import org.memshare.api.arch.CacheMaintenance;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.TlbMaintenance;
+import org.memshare.api.arch.UnsupportedConfigurationException;
 
 /**
  * The {@code fake} arch: Hafnium's readable test format, a complete page-table format with no
- * hardware behind it (no TLB, no cache). It ignores the PA size.
+ * hardware behind it (no TLB, no cache). It ignores the PA size and refuses every property.
  */
 public final class FakeArchPlugin implements ArchPlugin {
     /** The name traces use. */
@@ -40,8 +41,16 @@ public final class FakeArchPlugin implements ArchPlugin {
         return "Hafnium's fake format: mode bits at bit 48, entries shifted by twice their level; no TLB or cache";
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedConfigurationException if the configuration names a property: fake
+     *     understands none, and refuses them as every plugin does
+     *     ({@code fake does not understand the properties [svpbmt]; supported: none})
+     */
     @Override
     public Arch create(ArchConfig config) {
+        UnsupportedConfigurationException.refuseUnknownProperties(NAME, config.properties(), properties().keySet());
         return new BasicArch(NAME, FORMAT, TlbMaintenance.NONE, CacheMaintenance.NONE, Set.of());
     }
 }

@@ -77,16 +77,19 @@ public class ArchRules {
         assertTrue(arch.format().isBlockAllowed(0), name + " must allow pages at level 0");
     }
 
-    @ConformanceRule(id = "ARCH-2", title = "max levels are 1 to 3 and root table counts are powers of two up to 16")
+    @ConformanceRule(id = "ARCH-2", title = "max levels are 1 to 4 and root table counts are powers of two up to 16")
     void arch2GeometryInBounds(ArchUnderTest under) {
         Arch arch = under.arch();
         String name = under.toString();
         for (Stage stage : Stage.values()) {
             int max = arch.format().maxLevel(stage);
-            assertTrue(max >= 1 && max <= 3, name + " " + stage + " max level " + max + " is outside 1..3");
+            assertTrue(max >= PageTableFormat.MIN_MAX_LEVEL && max <= PageTableFormat.MAX_MAX_LEVEL, name + " " + stage
+                    + " max level " + max + " is outside " + PageTableFormat.MIN_MAX_LEVEL + ".."
+                    + PageTableFormat.MAX_MAX_LEVEL);
             int roots = arch.format().rootTableCount(stage);
-            assertTrue(roots >= 1 && roots <= 16 && Integer.bitCount(roots) == 1,
-                    name + " " + stage + " root table count " + roots + " is not a power of two in 1..16");
+            assertTrue(roots >= 1 && roots <= PageTableFormat.MAX_ROOT_TABLES && Integer.bitCount(roots) == 1,
+                    name + " " + stage + " root table count " + roots + " is not a power of two in 1.."
+                            + PageTableFormat.MAX_ROOT_TABLES);
             assertTrue(arch.format().isBlockAllowed(0) || max > 0, name + " cannot map anything");
         }
     }
@@ -132,7 +135,9 @@ public class ArchRules {
         String name = under.toString();
         PageTableFormat f = arch.format();
         for (Stage stage : Stage.values()) {
-            long attrs = attrs(f, stage, 0);
+            // Readable: a valid mode with no permission at all is one some hardware cannot express
+            // (a RISC-V leaf needs R, W or X; its canonical mode is invalid).
+            long attrs = attrs(f, stage, Mode.R);
             for (int level = 0; level <= topLevel(f); level++) {
                 if (!f.isBlockAllowed(level)) {
                     continue;
@@ -188,16 +193,31 @@ public class ArchRules {
         }
     }
 
-    @ConformanceRule(id = "ARCH-8", title = "every stage-2 mode reads back as itself through its attributes")
+    @ConformanceRule(id = "ARCH-8", title = "every stage-2 mode reads back as its canonical mode, which grants no more than asked")
     void arch8Stage2ModesRoundTrip(ArchUnderTest under) {
         Arch arch = under.arch();
         String name = under.toString();
         PageTableFormat f = arch.format();
+        int kept = Mode.UNOWNED | Mode.SHARED | Mode.D;
+        int permissions = Mode.R | Mode.W | Mode.X;
         for (int mode = 0; mode <= Mode.ALL; mode++) {
+            int canonical = f.canonicalStage2Mode(mode);
+            String asked = name + ": stage-2 mode " + mode(mode) + " has the canonical mode " + mode(canonical);
+            assertEquals(canonical, f.canonicalStage2Mode(canonical), asked + ", whose own canonical mode is "
+                    + mode(f.canonicalStage2Mode(canonical)) + " (the canonical mapping must be idempotent)");
+            assertEquals(0, canonical & ~Mode.ALL, asked + ", which has bits no mode has");
+            assertEquals(mode & kept, canonical & kept, asked + ", which changes UNOWNED, SHARED or D");
+            assertTrue((mode & Mode.INVALID) == 0 || (canonical & Mode.INVALID) != 0,
+                    asked + ", which makes an invalid mode valid");
+            assertTrue((canonical & Mode.INVALID) != 0 || (canonical & permissions & ~mode) == 0,
+                    asked + ", which grants more than was asked");
+            assertEquals(canonical == mode, f.representsStage2Mode(mode),
+                    asked + ", but representsStage2Mode says " + f.representsStage2Mode(mode));
             long attrs = f.modeToStage2Attrs(mode);
             int back = f.stage2AttrsToMode(attrs);
-            assertEquals(mode, back, name + ": stage-2 mode " + mode(mode) + " encodes as attributes 0x"
-                    + Long.toHexString(attrs) + ", which read back as " + mode(back));
+            assertEquals(canonical, back, name + ": stage-2 mode " + mode(mode) + " encodes as attributes 0x"
+                    + Long.toHexString(attrs) + ", which read back as " + mode(back)
+                    + (canonical == mode ? "" : ", not as its canonical mode " + mode(canonical)));
         }
     }
 

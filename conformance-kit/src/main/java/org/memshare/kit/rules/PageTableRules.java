@@ -28,7 +28,7 @@ import org.memshare.kit.RuleDisplayNames;
  * over the plugin's own geometry with tables built directly from the engine's {@code PageTable}
  * and pools of the pool factory under test. They generalise the cases of Hafnium's
  * {@code src/mm_test.cc}: every address is computed from the format's entry sizes, levels and
- * root counts, so the rules hold for max levels 1 to 3, any root count and any levels where
+ * root counts, so the rules hold for max levels 1 to 4, any root count and any levels where
  * blocks are disallowed. All are required.
  *
  * <p>A failure names the arch, its configuration and the stage, the operation that led there, and

@@ -141,7 +141,15 @@ public final class Hypervisor {
         }
     }
 
-    /** Whether {@code vmId}'s stage-2 translation allows {@code access} at {@code address}. */
+    /**
+     * Whether {@code vmId}'s stage-2 translation allows {@code access} at {@code address}. The
+     * answer comes from the mode the VM's table reads back there ({@code PageTable.mode}), not from
+     * the mode that was asked for when it was mapped: a format that cannot represent a mode stores
+     * and reads back its canonical mode ({@link org.memshare.api.arch.PageTableFormat#canonicalStage2Mode}),
+     * which is what the hardware grants, so a VM mapped write-only on RISC-V (whose hardware has
+     * no write without read) may not write here. The same holds for {@link #read} and
+     * {@link #write}.
+     */
     public boolean canAccess(int vmId, long address, Access access) {
         requireNonNull(access, "access is null");
         Optional<Vm> vm = machine.vm(vmId);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.arch.ArchPlugin;
+import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.UnsupportedConfigurationException;
 import org.memshare.engine.hypervisor.Hypervisor;
@@ -48,10 +49,12 @@ public final class MachineFactory {
         for (Stage stage : Stage.values()) {
             int maxLevel = arch.format().maxLevel(stage);
             int roots = arch.format().rootTableCount(stage);
-            if (maxLevel < 1 || maxLevel > 3 || roots < 1 || roots > 16 || Integer.bitCount(roots) != 1) {
+            if (maxLevel < PageTableFormat.MIN_MAX_LEVEL || maxLevel > PageTableFormat.MAX_MAX_LEVEL || roots < 1
+                    || roots > PageTableFormat.MAX_ROOT_TABLES || Integer.bitCount(roots) != 1) {
                 return Optional.of("arch plugin '" + plugin.name() + "' declares " + stage + " max level " + maxLevel
-                        + " and " + roots + " root tables; the engine supports max levels 1 to 3 and 1 to 16 root"
-                        + " tables, a power of two (conformance rule ARCH-2)");
+                        + " and " + roots + " root tables; the engine supports max levels "
+                        + PageTableFormat.MIN_MAX_LEVEL + " to " + PageTableFormat.MAX_MAX_LEVEL + " and 1 to "
+                        + PageTableFormat.MAX_ROOT_TABLES + " root tables, a power of two (conformance rule ARCH-2)");
             }
         }
         return Optional.empty();

@@ -16,6 +16,7 @@ import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.TlbMaintenance;
 import org.memshare.api.arch.UnsupportedConfigurationException;
+import org.memshare.api.mode.Mode;
 import org.memshare.arch.fake.FakeArchPlugin;
 import org.memshare.engine.plugin.ArchRegistry;
 
@@ -104,6 +105,49 @@ class MachinesTest {
         MachineResult.Failed failed = failed(Machines.create(MachineConfig.of("deep", 40, 64, 1), ArchRegistry.of(deep)));
         assertEquals(MachineResult.Failure.BROKEN_PLUGIN, failed.failure());
         assertTrue(failed.message().contains("STAGE2 max level 5"), failed.message());
+    }
+
+    /**
+     * Max level 4 (five levels, as RISC-V Sv57x4) is the engine's limit and works: the fake format
+     * (whose entries shift by twice their level, so level 4 shifts by 8 and loses no bit of a page
+     * address or of the mode at bit 48) with one stage-2 root at level 4 covers 2^57 bytes; a page
+     * mapped high in it takes a table at each of levels 3, 2, 1 and 0 and reads back its mode.
+     */
+    @Test
+    void aPluginWithFiveLevelsIsWalkedThroughAllFive() {
+        PageTableFormat fake = FakeArchPlugin.format();
+        PageTableFormat fiveLevels = (PageTableFormat) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {PageTableFormat.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("maxLevel") && args[0] == Stage.STAGE2) {
+                        return 4;
+                    }
+                    if (method.getName().equals("rootTableCount") && args[0] == Stage.STAGE2) {
+                        return 1;
+                    }
+                    return method.invoke(fake, args);
+                });
+        ArchPlugin deep = plugin("five", config -> new BasicArch("five", fiveLevels, TlbMaintenance.NONE,
+                CacheMaintenance.NONE, Set.of()));
+        MachineResult result = Machines.create(MachineConfig.of("five", 40, 64, 1), ArchRegistry.of(deep));
+        Machine machine = assertInstanceOf(MachineResult.Created.class, result, result::toString).machine();
+        org.memshare.engine.mm.PageTable table = machine.vm(1).orElseThrow().table();
+        assertEquals(4, table.maxLevel());
+        assertEquals(1L << 57, table.addressSpaceEnd());
+        long free = machine.pool().freeCount();
+
+        // 0xabc_d000_1000 lies in root entry 0 of level 4 (each covers 2^48), below fake's 2^48 limit.
+        long page = 0xabc_d000_1000L;
+        assertTrue(table.map(org.memshare.api.addr.PhysicalAddress.of(page),
+                org.memshare.api.addr.PhysicalAddress.of(page + 4096), Mode.R | Mode.W, machine.pool()));
+
+        assertEquals(free - 4, machine.pool().freeCount(), "one table each at levels 3, 2, 1 and 0");
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        table.visit((level, address, pte, kind) -> entries.add(level + " " + kind + " 0x" + Long.toHexString(address)));
+        assertEquals(java.util.List.of("4 TABLE 0x0", "3 TABLE 0xa8000000000", "2 TABLE 0xabcc0000000",
+                "1 TABLE 0xabcd0000000", "0 BLOCK 0xabcd0001000"), entries);
+        assertEquals(java.util.OptionalInt.of(Mode.R | Mode.W), table.mode(
+                org.memshare.api.addr.IntermediatePhysicalAddress.of(page),
+                org.memshare.api.addr.IntermediatePhysicalAddress.of(page + 4096)));
     }
 
     @Test

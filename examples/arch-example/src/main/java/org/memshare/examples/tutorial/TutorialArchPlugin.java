@@ -74,10 +74,7 @@ public final class TutorialArchPlugin implements ArchPlugin {
      */
     @Override
     public Arch create(ArchConfig config) {
-        if (!config.properties().isEmpty()) {
-            throw new UnsupportedConfigurationException("tutorial understands no properties, but was given "
-                    + config.properties().keySet());
-        }
+        UnsupportedConfigurationException.refuseUnknownProperties(NAME, config.properties(), properties().keySet());
         TutorialGeometry geometry = TutorialGeometry.of(config.paBits());
         return new BasicArch(NAME, new TutorialPageTableFormat(geometry), new TutorialTlb(), CacheMaintenance.NONE,
                 FEATURES);
