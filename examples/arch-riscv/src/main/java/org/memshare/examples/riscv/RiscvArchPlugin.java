@@ -15,7 +15,7 @@ import org.memshare.api.arch.UnsupportedConfigurationException;
  * found with {@link java.util.ServiceLoader}.
  *
  * <p>Features: {@link ArchFeature#CONFIGURABLE_PA_SIZE} (any PA size up to 50 bits;
- * {@link #configurations()} lists one per scheme: 41 and 50), {@link ArchFeature#TLB_MODEL} (HFENCE.GVMA and SFENCE.VMA, see
+ * {@link #configurations()} lists one per scheme: 41 and 50, each with and without Svpbmt), {@link ArchFeature#TLB_MODEL} (HFENCE.GVMA and SFENCE.VMA, see
  * {@link RiscvTlb}) and {@link ArchFeature#HARDWARE_WALK} (see {@link RiscvHardwareWalk}). No
  * data-cache model.
  *
@@ -65,7 +65,11 @@ public final class RiscvArchPlugin implements ArchPlugin {
     /** PA 41 (Sv39x4) and 50 (Sv48x4), with Svpbmt (the default). */
     @Override
     public List<ArchConfig> configurations() {
-        return PROVEN_PA_BITS.stream().map(ArchConfig::withPaBits).toList();
+        // Each scheme with Svpbmt (the default), then again without it, where device modes are canonical.
+        List<ArchConfig> with = PROVEN_PA_BITS.stream().map(ArchConfig::withPaBits).toList();
+        List<ArchConfig> without = PROVEN_PA_BITS.stream()
+                .map(bits -> new ArchConfig(bits, Map.of(SVPBMT, "0"))).toList();
+        return java.util.stream.Stream.concat(with.stream(), without.stream()).toList();
     }
 
     @Override

@@ -29,7 +29,9 @@ class RiscvArchPluginTest {
 
     @Test
     void listsOnePaSizePerSchemeAndDeclaresItsFeatures() {
-        assertEquals(List.of(ArchConfig.withPaBits(41), ArchConfig.withPaBits(50)), plugin.configurations());
+        assertEquals(List.of(ArchConfig.withPaBits(41), ArchConfig.withPaBits(50),
+                new ArchConfig(41, java.util.Map.of("svpbmt", "0")), new ArchConfig(50, java.util.Map.of("svpbmt", "0"))),
+                plugin.configurations());
         assertEquals(Set.of(ArchFeature.TLB_MODEL, ArchFeature.HARDWARE_WALK, ArchFeature.CONFIGURABLE_PA_SIZE),
                 plugin.features());
         assertEquals(Map.of("svpbmt", "1"), plugin.properties());
