@@ -46,6 +46,13 @@ final class Walker {
      * marked costs no look-up.
      */
     void markChanged(int level) {
+        if (!pathChanged[level]) {
+            markChangedFrom(level);
+        }
+    }
+
+    /** The climb of {@link #markChanged}, out of line: nearly every write lands in a table already marked. */
+    private void markChangedFrom(int level) {
         for (int l = level; l < path.length && !pathChanged[l]; l++) {
             pathChanged[l] = true;
             marks.setChanged(path[l], true);
