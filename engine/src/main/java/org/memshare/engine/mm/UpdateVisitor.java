@@ -58,7 +58,10 @@ final class UpdateVisitor implements TableVisitor {
             }
             return SKIP;
         }
-        return flag == TABLE_PRE ? format.tableAddress(pte, level) : split(table, index, level, address, pte);
+        long subtablePa = flag == TABLE_PRE ? format.tableAddress(pte, level) : split(table, index, level, address, pte);
+        // Entries at level 0 are pages, never tables: a prepare has nothing to allocate in a
+        // table of them, so it need not walk one (at commit every page is written).
+        return !commit && level == 1 && subtablePa != ABORT ? SKIP : subtablePa;
     }
 
     // The two writes live in their own methods, so the per-entry decision above stays small

@@ -46,6 +46,13 @@ final class Walker {
      * marked costs no look-up.
      */
     void markChanged(int level) {
+        if (!pathChanged[level]) {
+            markChangedFrom(level);
+        }
+    }
+
+    /** The climb of {@link #markChanged}, out of line: nearly every write lands in a table already marked. */
+    private void markChangedFrom(int level) {
         for (int l = level; l < path.length && !pathChanged[l]; l++) {
             pathChanged[l] = true;
             marks.setChanged(path[l], true);
@@ -85,6 +92,11 @@ final class Walker {
             end = tableEnd;
         }
         int flags = visitor.flags();
+        if (level == 0 && (flags & TableVisitor.LEAF) == 0) {
+            // Level-0 entries are pages, never tables: a walk that visits no leaves has nothing
+            // to do in their table (a defrag's walk into a changed table of pages, say).
+            return true;
+        }
         int index = geometry.index(begin, level);
         long size = geometry.entrySize(level);
         // Each step goes to the start of the next entry (the first may begin part way into one).
