@@ -36,6 +36,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    @Mixin
+    PolicyOptions policyOptions;
+
     @Option(names = "--check-model", description = {"After every operation, check the conformance kit's ownership"
             + " model (docs/traces.md, \"Checking the ownership model\"). The output is unchanged but for one line"
             + " 'N: model ...' after the first operation that breaks it; the replay goes on."})
@@ -56,7 +59,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
             ModelCheck model = checkModel ? new ModelCheck() : null;
-            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model);
+            PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
+            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model, policies.factories(),
+                    policies.selected());
             try {
                 int errors = replayer.replay(in);
                 out.flush();

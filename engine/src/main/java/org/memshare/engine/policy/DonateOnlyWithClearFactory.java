@@ -13,7 +13,7 @@ public final class DonateOnlyWithClearFactory implements SharePolicyFactory {
 
     @Override
     public String description() {
-        return "refuses a donate that does not ask for the memory to be cleared (FLAG CLEAR)";
+        return "refuses a donate that does not ask for the memory to be cleared (FLAG_CLEAR)";
     }
 
     @Override
