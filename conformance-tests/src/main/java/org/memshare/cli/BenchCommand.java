@@ -48,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    @Mixin
+    PolicyOptions policyOptions;
+
     @Override
     public Integer call() {
         if (repeat < 1) {
@@ -68,8 +71,10 @@ final class BenchCommand implements Callable<Integer> {
         int errors = 0;
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
             ArchRegistry registry = plugins.registry();
+            PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
             for (int r = 0; r < repeat; r++) {
-                TraceReplayer replayer = new TraceReplayer(registry, Writer.nullWriter());
+                TraceReplayer replayer = new TraceReplayer(registry, Writer.nullWriter(), null, policies.factories(),
+                        policies.selected());
                 for (int i = 0; i < from; i++) {
                     replayer.execute(parsed.get(i));
                 }
@@ -85,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (r == 0) {
                     errors = replayer.errors();
                     if (errors > 0) {
-                        reportErrors(registry, parsed);
+                        reportErrors(registry, policies, parsed);
                     }
                 }
             }
@@ -96,9 +101,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Replays the trace once more, untimed, and prints its error lines on standard error. */
-    private void reportErrors(ArchRegistry registry, List<ParsedLine> parsed) {
+    private void reportErrors(ArchRegistry registry, PolicyOptions.Resolved policies, List<ParsedLine> parsed) {
         ErrorLines errorLines = new ErrorLines();
-        int errors = new TraceReplayer(registry, errorLines).replay(parsed);
+        int errors = new TraceReplayer(registry, errorLines, null, policies.factories(), policies.selected())
+                .replay(parsed);
         PrintWriter err = spec.commandLine().getErr();
         for (String line : errorLines.shown) {
             err.println(line);

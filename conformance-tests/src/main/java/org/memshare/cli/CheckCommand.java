@@ -48,6 +48,9 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
+    @Mixin
+    PolicyOptions policyOptions;
+
     /** One case to check: bundled (held as text) or in files (streamed). */
     private record Case(String name, CorpusCase bundled, Corpus.CaseFiles files) {
     }
@@ -65,11 +68,11 @@ final class CheckCommand implements Callable<Integer> {
             return 2;
         }
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
-            return check(out, cases, plugins.registry());
+            return check(out, cases, plugins.registry(), policyOptions.resolve(plugins));
         }
     }
 
-    private int check(PrintWriter out, List<Case> cases, ArchRegistry registry) {
+    private int check(PrintWriter out, List<Case> cases, ArchRegistry registry, PolicyOptions.Resolved policies) {
         boolean interactive = Console.interactive();
         int passed = 0;
         int failed = 0;
@@ -81,7 +84,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             Optional<String> difference;
             try {
-                difference = compare(registry, c);
+                difference = compare(registry, policies, c);
             } catch (IOException e) {
                 difference = Optional.of("  cannot read " + (e instanceof java.nio.file.NoSuchFileException
                         ? e.getMessage() + ": no such file" : Failures.describe(e)) + "\n");
@@ -115,14 +118,17 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** Replays a case and compares it, streaming the trace and the expected output from files. */
-    private static Optional<String> compare(ArchRegistry registry, Case c) throws IOException {
+    private static Optional<String> compare(ArchRegistry registry, PolicyOptions.Resolved policies, Case c)
+            throws IOException {
         if (c.bundled() != null) {
-            return Comparison.difference(c.bundled().expected(), Comparison.replay(registry, c.bundled().trace()));
+            return Comparison.difference(c.bundled().expected(),
+                    Comparison.replay(registry, policies.factories(), policies.selected(), c.bundled().trace()));
         }
         try (InputStream trace = Files.newInputStream(c.files().trace());
                 Reader expected = new InputStreamReader(Files.newInputStream(c.files().expected()),
                         StandardCharsets.UTF_8)) {
-            return Comparison.compare(registry, trace, new BufferedReader(expected, 1 << 16));
+            return Comparison.compare(registry, policies.factories(), policies.selected(), trace,
+                    new BufferedReader(expected, 1 << 16));
         }
     }
 

@@ -3,12 +3,12 @@ package org.memshare.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code memshare} command line: replay, check and benchmark traces, list arch plugins, run the conformance kit. */
+/** The {@code memshare} command line: replay, check and benchmark traces, list arch plugins and sharing policies, run the conformance kit. */
 @Command(name = "memshare",
         mixinStandardHelpOptions = true,
         version = "memshare 0.1.0",
         description = "A faithful, fast model of Hafnium's stage-2 page tables, page pool and SPCI memory sharing.",
-        subcommands = {ReplayCommand.class, CheckCommand.class, BenchCommand.class, ArchsCommand.class, ConformanceCommand.class,
+        subcommands = {ReplayCommand.class, CheckCommand.class, BenchCommand.class, ArchsCommand.class, PoliciesCommand.class, ConformanceCommand.class,
             CommandLine.HelpCommand.class})
 public final class MemshareCommand implements Runnable {
 

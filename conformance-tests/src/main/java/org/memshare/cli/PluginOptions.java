@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.stream.Stream;
+import org.memshare.api.policy.SharePolicyFactories;
 import org.memshare.engine.plugin.ArchRegistry;
 import picocli.CommandLine.Option;
 
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 final class PluginOptions {
 
     @Option(names = "--plugin", paramLabel = "JAR_OR_DIR",
-            description = "load arch plugins from this jar, or from every *.jar in this directory (repeatable)")
+            description = "load arch plugins and named sharing policies from this jar, or from every *.jar in this"
+                    + " directory (repeatable)")
     List<Path> plugins = new ArrayList<>();
 
     /**
@@ -98,6 +100,19 @@ final class PluginOptions {
                 return ArchRegistry.discover(loader);
             } catch (ServiceConfigurationError e) {
                 throw new CliException("cannot load an arch plugin: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The named sharing policies {@link #loader()} finds (bundled, and from the plugin jars).
+         *
+         * @throws CliException if a jar lists a policy factory that cannot be loaded or made
+         */
+        SharePolicyFactories policyFactories() {
+            try {
+                return SharePolicyFactories.load(loader);
+            } catch (IllegalStateException | ServiceConfigurationError e) {
+                throw new CliException("cannot load a sharing policy: " + e.getMessage(), e);
             }
         }
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays a trace and prints its canonical output, line by line as it runs.",
-            "FILE '-' reads standard input.",
+            "FILE '-' reads standard input. Named sharing policies come from the trace ('init ... policy=NAME[:ARGS]',"
+                + " docs/traces.md) and from --policy; 'memshare policies' lists them.",
             "Exit status: 0 if every line ran; 1 if a line was an error or, with --check-model, an operation broke"
                 + " the ownership model; 2 if the trace could not be read or the heap ran out."})
 final class ReplayCommand implements Callable<Integer> {
@@ -35,6 +36,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
     PluginOptions pluginOptions;
+
+    @Mixin
+    PolicyOptions policyOptions;
 
     @Option(names = "--check-model", description = {"After every operation, check the conformance kit's ownership"
             + " model (docs/traces.md, \"Checking the ownership model\"). The output is unchanged but for one line"
@@ -56,7 +60,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
             ModelCheck model = checkModel ? new ModelCheck() : null;
-            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model);
+            PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
+            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model, policies.factories(),
+                    policies.selected());
             try {
                 int errors = replayer.replay(in);
                 out.flush();

@@ -1,5 +1,7 @@
 package org.memshare.trace;
 
+import org.memshare.api.policy.SharePolicyFactories;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -22,9 +24,18 @@ public final class Comparison {
 
     /** The replay's output for {@code trace}, read line by line (LF or CRLF; see {@link TraceLines}). */
     public static String replay(ArchRegistry registry, String trace) {
+        return replay(registry, SharePolicyFactories.load(Comparison.class.getClassLoader()), List.of(), trace);
+    }
+
+    /**
+     * {@link #replay(ArchRegistry, String)} with {@code init policy=} names looked up in
+     * {@code factories} and {@code extra} policies for every machine (see {@link TraceReplayer}).
+     */
+    public static String replay(ArchRegistry registry, SharePolicyFactories factories,
+            List<SharePolicyFactories.Selected> extra, String trace) {
         StringWriter output = new StringWriter();
         try {
-            new TraceReplayer(registry, output).replay(TraceLines.of(trace));
+            new TraceReplayer(registry, output, null, factories, extra).replay(TraceLines.of(trace));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringReader does not fail
         }
@@ -41,8 +52,15 @@ public final class Comparison {
      */
     public static Optional<String> compare(ArchRegistry registry, InputStream trace, Reader expected)
             throws IOException {
+        return compare(registry, SharePolicyFactories.load(Comparison.class.getClassLoader()), List.of(), trace,
+                expected);
+    }
+
+    /** {@link #compare(ArchRegistry, InputStream, Reader)} with policies, as {@link #replay(ArchRegistry, SharePolicyFactories, List, String)}. */
+    public static Optional<String> compare(ArchRegistry registry, SharePolicyFactories factories,
+            List<SharePolicyFactories.Selected> extra, InputStream trace, Reader expected) throws IOException {
         ComparingWriter comparing = new ComparingWriter(expected);
-        new TraceReplayer(registry, comparing).replay(TraceLines.of(trace));
+        new TraceReplayer(registry, comparing, null, factories, extra).replay(TraceLines.of(trace));
         return comparing.finish();
     }
 

@@ -25,10 +25,18 @@ public sealed interface Operation {
      * those it does not understand.
      *
      * @param properties the arch properties in the order given; copied
+     * @param policies the named policies ({@code policy=NAME[:ARGS]}) in the order given; copied
      */
-    record Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties) implements Operation {
+    record Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties,
+            java.util.List<String> policies) implements Operation {
         public Init {
             properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
+            policies = java.util.List.copyOf(policies);
+        }
+
+        /** An {@code init} without named policies. */
+        public Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties) {
+            this(arch, paBits, poolPages, vms, properties, java.util.List.of());
         }
 
         /** An {@code init} without arch properties. */

@@ -80,13 +80,28 @@ public final class TraceParser {
         return -1;
     }
 
-    /** The arguments of {@code init} that are the machine's; any other is an arch property. */
+    /** The arguments of {@code init} that are the machine's (and {@code policy}, repeatable); any other is an arch property. */
     private static final Set<String> INIT_KEYS = Set.of("arch", "pa_bits", "pool_pages", "vms");
 
     private static Operation operation(String[] tokens) throws LineError {
         String name = tokens[0];
         switch (name) {
             case "init": {
+                // policy= may be repeated (the policies are asked in order), so it is taken out first.
+                List<String> policies = new ArrayList<>();
+                List<String> rest = new ArrayList<>(tokens.length);
+                for (String token : tokens) {
+                    if (token.startsWith("policy=")) {
+                        String spec = token.substring("policy=".length());
+                        if (spec.isEmpty()) {
+                            throw new LineError("empty value for 'policy' (want policy=NAME[:ARGS]; memshare policies lists them)");
+                        }
+                        policies.add(spec);
+                    } else {
+                        rest.add(token);
+                    }
+                }
+                tokens = rest.toArray(new String[0]);
                 // Every other key=value is one of the arch's own properties, which the plugin checks.
                 Args args = Args.of(name, tokens, List.of(), INIT_KEYS, true);
                 String arch = args.string("arch");
@@ -102,7 +117,7 @@ public final class TraceParser {
                         properties.put(entry.getKey(), args.string(entry.getKey()));
                     }
                 }
-                return new Operation.Init(arch, paBits, poolPages, (int) vms, properties);
+                return new Operation.Init(arch, paBits, poolPages, (int) vms, properties, policies);
             }
             case "map":
             case "prepare":

@@ -18,6 +18,7 @@ import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.ArchConfig;
 import org.memshare.api.arch.PageTableFormat;
+import org.memshare.api.policy.SharePolicyFactories;
 import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.MemoryRegionCodec;
@@ -49,6 +50,8 @@ public final class TraceReplayer {
     private final Map<PreparedRange, Integer> pendingPrepares = new HashMap<>();
     /** The hex digits of the last share's region, reused from line to line. */
     private char[] hex = new char[0];
+    private final SharePolicyFactories policyFactories;
+    private final List<SharePolicyFactories.Selected> extraPolicies;
     private Machine machine;
     private Hypervisor hypervisor;
     private final ReplayObserver observer;
@@ -66,9 +69,21 @@ public final class TraceReplayer {
      * prints the note it returns, if any, as an extra line {@code N: <note>}.
      */
     public TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer) {
+        this(registry, sink, observer, SharePolicyFactories.load(TraceReplayer.class.getClassLoader()), List.of());
+    }
+
+    /**
+     * A replayer whose {@code init policy=NAME[:ARGS]} names are looked up in {@code policyFactories},
+     * and whose every machine also gets {@code extraPolicies} (a fresh policy from each), asked
+     * after the trace's own, in the order given.
+     */
+    public TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer,
+            SharePolicyFactories policyFactories, List<SharePolicyFactories.Selected> extraPolicies) {
         this.registry = requireNonNull(registry, "registry is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.observer = observer;
+        this.policyFactories = requireNonNull(policyFactories, "policyFactories is null");
+        this.extraPolicies = List.copyOf(extraPolicies);
     }
 
     /** Replays {@code lines} in order, flushes the output and returns the number of error lines. */
@@ -238,6 +253,19 @@ public final class TraceReplayer {
      * for the heap) changes nothing, like every error line: the current machine stays.
      */
     private void init(int n, Operation.Init init) {
+        List<SharePolicyFactories.Selected> policies = extraPolicies;
+        if (!init.policies().isEmpty()) {
+            policies = new ArrayList<>(init.policies().size() + extraPolicies.size());
+            for (String spec : init.policies()) {
+                try {
+                    policies.add(policyFactories.resolve(spec));
+                } catch (IllegalArgumentException e) {
+                    error(n, e.getMessage() + " (the current machine, if any, is kept)");
+                    return;
+                }
+            }
+            policies.addAll(extraPolicies);
+        }
         MachineResult created;
         if (init.paBits() < 1 || init.paBits() > 64) {
             // No arch is asked: no machine has such a PA size, whatever its arch.
@@ -251,7 +279,7 @@ public final class TraceReplayer {
             } catch (IllegalArgumentException e) {
                 config = null;
             }
-            created = config != null ? Machines.create(config, registry)
+            created = config != null ? Machines.create(config, registry, policies)
                     : new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, "bad configuration");
         }
         if (created instanceof MachineResult.Failed failed

@@ -2,9 +2,9 @@ package org.memshare.engine.machine;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.memshare.api.arch.Arch;
 import org.memshare.api.policy.SharePolicy;
@@ -29,7 +29,7 @@ public final class Machine {
     private final ReentrantLock stage1Lock = new ReentrantLock();
 
     Machine(MachineConfig config, Arch arch, DefaultPagePool pool, TableMemory tableMemory,
-            PageTable hypervisorTable, List<Vm> vms, SparsePhysicalMemory memory, Set<SharePolicy> policies) {
+            PageTable hypervisorTable, List<Vm> vms, SparsePhysicalMemory memory, Collection<SharePolicy> policies) {
         this.config = requireNonNull(config, "config is null");
         this.arch = requireNonNull(arch, "arch is null");
         this.pool = requireNonNull(pool, "pool is null");

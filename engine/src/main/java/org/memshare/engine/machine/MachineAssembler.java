@@ -34,8 +34,12 @@ final class MachineAssembler {
         this.policies = policies;
     }
 
-    /** The machine, or empty if the pool cannot hold every root table. */
-    Optional<Machine> assemble() {
+    /**
+     * The machine, or empty if the pool cannot hold every root table.
+     *
+     * @param extra policies for this machine alone, asked after the bound ones
+     */
+    Optional<Machine> assemble(List<SharePolicy> extra) {
         Optional<PageTable> hypervisor = PageTable.create(arch.format(), Stage.STAGE1, memory, arch.tlb(), 0, pool);
         if (hypervisor.isEmpty()) {
             return Optional.empty();
@@ -49,6 +53,13 @@ final class MachineAssembler {
             vms.add(new Vm(id, table.get()));
         }
         return Optional.of(new Machine(config, arch, pool, memory, hypervisor.get(), vms, new SparsePhysicalMemory(),
-                policies));
+                extra.isEmpty() ? List.copyOf(policies) : concat(policies, extra)));
+    }
+
+    private static List<SharePolicy> concat(Set<SharePolicy> bound, List<SharePolicy> extra) {
+        List<SharePolicy> all = new ArrayList<>(bound.size() + extra.size());
+        all.addAll(bound);
+        all.addAll(extra);
+        return all;
     }
 }

@@ -15,6 +15,8 @@ import org.memshare.api.arch.ArchPlugin;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.UnsupportedConfigurationException;
+import org.memshare.api.policy.SharePolicy;
+import org.memshare.api.policy.SharePolicyFactories;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.plugin.ArchRegistry;
 
@@ -69,10 +71,28 @@ public final class MachineFactory {
         return create(config, registry, Runtime.getRuntime().maxMemory());
     }
 
+    /**
+     * Makes a machine as {@link #create(MachineConfig, ArchRegistry)} does, with named policies
+     * for this machine alone: each gives a fresh policy ({@link SharePolicyFactories.Selected#create}),
+     * asked after the policies the factory's modules bind, in the order given. No injector is
+     * built for it.
+     */
+    public MachineResult create(MachineConfig config, ArchRegistry registry,
+            List<SharePolicyFactories.Selected> policies) {
+        return create(config, registry, Runtime.getRuntime().maxMemory(), policies);
+    }
+
     /** {@link #create(MachineConfig, ArchRegistry)} with the heap limit given. */
     MachineResult create(MachineConfig config, ArchRegistry registry, long maxHeap) {
+        return create(config, registry, maxHeap, List.of());
+    }
+
+    /** {@link #create(MachineConfig, ArchRegistry, List)} with the heap limit given. */
+    MachineResult create(MachineConfig config, ArchRegistry registry, long maxHeap,
+            List<SharePolicyFactories.Selected> policies) {
         requireNonNull(config, "config is null");
         requireNonNull(registry, "registry is null");
+        requireNonNull(policies, "policies is null");
         ArchPlugin plugin;
         try {
             plugin = registry.require(config.archName());
@@ -104,7 +124,11 @@ public final class MachineFactory {
         try {
             scope.seed(MachineModule.CONFIG, config);
             scope.seed(MachineModule.ARCH, arch);
-            Optional<Machine> machine = assembler.get().assemble();
+            List<SharePolicy> fresh = new ArrayList<>(policies.size());
+            for (SharePolicyFactories.Selected selected : policies) {
+                fresh.add(selected.create());
+            }
+            Optional<Machine> machine = assembler.get().assemble(fresh);
             if (machine.isEmpty()) {
                 return new MachineResult.Failed(MachineResult.Failure.OUT_OF_MEMORY,
                         "a pool of " + config.poolPages() + " pages cannot hold the root tables of "

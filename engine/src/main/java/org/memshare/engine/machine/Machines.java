@@ -96,6 +96,17 @@ public final class Machines {
     }
 
     /**
+     * Makes a machine with named policies (a fresh policy from each, asked in this order), from
+     * the one shared injector: no injector is built per machine.
+     *
+     * @return the machine and its hypervisor, or a failure that says why; never throws on a bad configuration
+     */
+    public static MachineResult create(MachineConfig config, ArchRegistry registry,
+            java.util.List<org.memshare.api.policy.SharePolicyFactories.Selected> policies) {
+        return Plain.FACTORY.create(config, registry, policies);
+    }
+
+    /**
      * A factory whose one injector holds the engine's bindings and {@code userModules}, for making
      * many machines cheaply. Each machine has its own state; the modules' singletons are shared by
      * every machine of the factory.

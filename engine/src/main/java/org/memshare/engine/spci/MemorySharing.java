@@ -117,19 +117,45 @@ public final class MemorySharing {
         Plan plan = (Plan) verdict;
         ShareRequest request = new ShareRequest(type, from.id(), to.id(), region, plan.senderMode(),
                 plan.receiverMode(), plan.newSenderMode(), plan.newReceiverMode());
-        for (SharePolicy policy : policies) {
+        for (int i = 0; i < policies.size(); i++) {
+            SharePolicy policy = policies.get(i);
             Optional<String> refusal;
             try {
                 refusal = requireNonNull(policy.refusal(request), "the policy answered null");
             } catch (RuntimeException e) {
                 // A policy that fails refuses: the share must not go ahead on an unknown verdict.
-                return SpciResult.error(SpciError.DENIED, "policy " + policy.getClass().getName() + " failed: " + e);
+                return tellFailed(i, request, SpciResult.error(SpciError.DENIED,
+                        "policy " + policy.getClass().getName() + " failed: " + e));
             }
             if (refusal.isPresent()) {
-                return SpciResult.error(SpciError.DENIED, refusal.get());
+                return tellFailed(i, request, SpciResult.error(SpciError.DENIED, refusal.get()));
             }
         }
-        return apply(from, to, region, plan);
+        SpciResult result = apply(from, to, region, plan);
+        if (!result.isSuccess()) {
+            return tellFailed(policies.size(), request, result);
+        }
+        // Still under both VMs' locks: the policies learn of the commit in the engine's order.
+        for (SharePolicy policy : policies) {
+            try {
+                policy.committed(request);
+            } catch (RuntimeException e) {
+                // The share has happened; a policy's bookkeeping cannot undo it.
+            }
+        }
+        return result;
+    }
+
+    /** Tells the first {@code allowed} policies (those that allowed the request) that it failed; returns {@code result}. */
+    private SpciResult tellFailed(int allowed, ShareRequest request, SpciResult result) {
+        for (int i = 0; i < allowed; i++) {
+            try {
+                policies.get(i).failed(request, result.error().orElseThrow(), result.reason());
+            } catch (RuntimeException e) {
+                // Nothing changed; a policy's bookkeeping cannot change that.
+            }
+        }
+        return result;
     }
 
     /** Every check of the protocol, in the seed's order. */
