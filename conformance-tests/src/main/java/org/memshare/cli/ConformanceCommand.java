@@ -9,9 +9,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -117,7 +119,7 @@ final class ConformanceCommand implements Callable<Integer> {
      * (because --rules left them out): the plugin is broken all the same.
      */
     static List<String> blockingRulesNotRun(List<Row> rows) {
-        java.util.Set<String> failedHere = new java.util.HashSet<>();
+        Set<String> failedHere = new HashSet<>();
         rows.stream().filter(r -> r.outcome() == ConformanceListener.Outcome.FAILED)
                 .forEach(r -> failedHere.add(r.where().ruleId()));
         return rows.stream().filter(r -> r.outcome() == ConformanceListener.Outcome.SKIPPED)

@@ -3,7 +3,9 @@ package org.memshare.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.memshare.cli.ConformanceListener.Outcome;
 import org.memshare.cli.ConformanceListener.Row;
 
@@ -77,7 +79,7 @@ final class ResultTable {
     /** Every row that ran, then one line per rule and skip reason, in the order rules first appear. */
     private static List<Line> collapse(List<Row> rows) {
         List<Line> lines = new ArrayList<>();
-        java.util.Map<List<String>, List<Row>> skips = new java.util.LinkedHashMap<>();
+        Map<List<String>, List<Row>> skips = new LinkedHashMap<>();
         String rule = null;
         for (Row row : rows) {
             if (!row.where().ruleId().equals(rule)) {
@@ -94,7 +96,7 @@ final class ResultTable {
         return lines;
     }
 
-    private static void flush(java.util.Map<List<String>, List<Row>> skips, List<Line> lines) {
+    private static void flush(Map<List<String>, List<Row>> skips, List<Line> lines) {
         for (List<Row> same : skips.values()) {
             int arches = (int) same.stream().map(r -> r.where().arch()).distinct().count();
             lines.add(new Line(same.get(0), same.size(), arches));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.Arch;
@@ -35,7 +37,7 @@ public class ArchRules {
         int paBits = Math.min(under.config().paBits(), 63);
         long limit = 1L << paBits;
         long size = Addresses.entrySize(level);
-        java.util.List<Long> addresses = new java.util.ArrayList<>();
+        List<Long> addresses = new ArrayList<>();
         for (long multiple : SAMPLE_MULTIPLES) {
             if (multiple == 0 || Long.compareUnsigned(multiple, Long.divideUnsigned(limit, size)) < 0) {
                 addresses.add(multiple * size);
