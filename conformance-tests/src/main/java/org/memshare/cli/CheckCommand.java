@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Replays each X.trace and compares its output with X.expected byte for byte.",
-            "With no FILE or DIR, checks the corpus bundled with memshare (Hafnium's own outputs).",
-            "Ends with a line 'N passed, M failed'; exits 0 only if every trace matched."})
+            "With no FILE or DIR, checks the corpus bundled with memshare (Hafnium's own outputs). A DIR is"
+                + " searched with its subdirectories; a trace there with no X.expected is named as skipped.",
+            "Prints 'PASS X' or 'FAIL X' as each trace is checked (a progress line instead of the PASS lines on a"
+                + " terminal), then 'N passed, M failed' (', K skipped' if any). Exits 0 only if every trace matched.",
+            "With --update, OVERWRITES each X.expected (or creates it) with the trace's output instead of comparing."})
 final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -44,6 +47,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--only", paramLabel = "GLOB", description = "check only the traces whose name matches, e.g. 'mm-fake-*'")
     String only = "*";
+
+    @Option(names = "--update", description = {"write each trace's output to its X.expected instead of comparing:"
+            + " OVERWRITES existing expected files (and creates missing ones); needs FILE or DIR. Prints 'WROTE X'"
+            + " for each file whose content changed, 'SAME X' for the others."})
+    boolean update;
 
     @Mixin
     PluginOptions pluginOptions;
@@ -59,21 +67,76 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + only);
+        if (update && paths.isEmpty()) {
+            throw new CliException("--update needs FILE or DIR: the bundled corpus cannot be rewritten");
+        }
         List<Case> cases;
+        List<String> skipped = new ArrayList<>();
         try {
-            cases = collect(matcher);
+            cases = collect(matcher, skipped);
         } catch (IOException e) {
-            out.println("memshare check: cannot read " + e.getMessage());
-            out.flush();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("memshare check: cannot read " + e.getMessage());
+            err.flush();
             return 2;
         }
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
-            return check(out, cases, plugins.registry(), policyOptions.resolve(plugins));
+            if (update) {
+                return update(out, cases, skipped, plugins.registry(), policyOptions.resolve(plugins));
+            }
+            return check(out, cases, skipped, plugins.registry(), policyOptions.resolve(plugins));
         }
     }
 
-    private int check(PrintWriter out, List<Case> cases, ArchRegistry registry, PolicyOptions.Resolved policies) {
+    /** {@code --update}: each trace's output to its expected file, written only if it changed. */
+    private int update(PrintWriter out, List<Case> cases, List<String> missing, ArchRegistry registry,
+            PolicyOptions.Resolved policies) {
+        List<Case> all = new ArrayList<>(cases);
+        for (String name : missing) {
+            all.add(missingCases.get(name));
+        }
+        all.sort(java.util.Comparator.comparing(Case::name));
+        int written = 0;
+        int same = 0;
+        for (Case c : all) {
+            String actual;
+            try {
+                java.io.StringWriter output = new java.io.StringWriter();
+                try (InputStream trace = Files.newInputStream(c.files().trace())) {
+                    new org.memshare.trace.TraceReplayer(registry, output, null, policies.factories(),
+                            policies.selected()).replay(trace);
+                }
+                actual = output.toString();
+                Path expected = c.files().expected();
+                if (Files.isRegularFile(expected) && Files.readString(expected, StandardCharsets.UTF_8).equals(actual)) {
+                    same++;
+                    out.println("SAME " + c.name());
+                } else {
+                    Files.writeString(expected, actual, StandardCharsets.UTF_8);
+                    written++;
+                    out.println("WROTE " + c.name());
+                }
+            } catch (IOException e) {
+                out.flush();
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("memshare check: cannot update " + c.name() + ": " + Failures.describe(e));
+                err.flush();
+                return 2;
+            }
+            out.flush();
+        }
+        out.println(written + " written, " + same + " unchanged");
+        out.flush();
+        return 0;
+    }
+
+    private int check(PrintWriter out, List<Case> cases, List<String> skipped, ArchRegistry registry,
+            PolicyOptions.Resolved policies) {
         boolean interactive = Console.interactive();
+        for (String name : skipped) {
+            out.println("SKIP " + name + " (no " + name + ".expected)");
+        }
+        out.flush();
         int passed = 0;
         int failed = 0;
         for (int i = 0; i < cases.size(); i++) {
@@ -99,6 +162,9 @@ final class CheckCommand implements Callable<Integer> {
             }
             if (difference.isEmpty()) {
                 passed++;
+                if (!interactive) {
+                    out.println("PASS " + c.name());
+                }
             } else {
                 failed++;
                 if (interactive) {
@@ -112,7 +178,7 @@ final class CheckCommand implements Callable<Integer> {
         if (interactive) {
             out.printf("\r%-60s\r", "");
         }
-        out.println(passed + " passed, " + failed + " failed");
+        out.println(passed + " passed, " + failed + " failed" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped"));
         out.flush();
         return failed == 0 && passed > 0 ? 0 : 1;
     }
@@ -132,7 +198,15 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private List<Case> collect(PathMatcher matcher) throws IOException {
+    /** The cases {@link #collect} found without an expected file, by name, for {@code --update}. */
+    private final java.util.Map<String, Case> missingCases = new java.util.HashMap<>();
+
+    /**
+     * The cases to check. A directory is searched with its subdirectories (a case there is named
+     * by its path below the directory, without {@code .trace}); a trace found there with no
+     * expected file is added to {@code skipped}. A trace named on its own is always a case.
+     */
+    private List<Case> collect(PathMatcher matcher, List<String> skipped) throws IOException {
         List<Case> cases = new ArrayList<>();
         if (paths.isEmpty()) {
             for (CorpusCase c : Corpus.bundled(name -> matcher.matches(Path.of(name)))) {
@@ -141,11 +215,32 @@ final class CheckCommand implements Callable<Integer> {
             return cases;
         }
         for (Path path : paths) {
-            List<Corpus.CaseFiles> found = Files.isDirectory(path) ? Corpus.files(path)
-                    : List.of(Corpus.caseFiles(path));
-            for (Corpus.CaseFiles c : found) {
+            if (!Files.isDirectory(path)) {
+                Corpus.CaseFiles c = Corpus.caseFiles(path);
                 if (matcher.matches(Path.of(c.name()))) {
                     cases.add(new Case(c.name(), null, c));
+                }
+                continue;
+            }
+            List<Path> traces;
+            try (java.util.stream.Stream<Path> files = Files.walk(path)) {
+                traces = files.filter(f -> f.getFileName().toString().endsWith(".trace") && Files.isRegularFile(f))
+                        .sorted().toList();
+            }
+            for (Path trace : traces) {
+                String file = path.relativize(trace).toString().replace(java.io.File.separatorChar, '/');
+                String name = file.substring(0, file.length() - ".trace".length());
+                if (!matcher.matches(Path.of(name)) && !matcher.matches(trace.getFileName())
+                        && !matcher.matches(Path.of(Corpus.caseFiles(trace).name()))) {
+                    continue;
+                }
+                Corpus.CaseFiles c = Corpus.caseFiles(trace);
+                Case found = new Case(name, null, new Corpus.CaseFiles(name, c.trace(), c.expected()));
+                if (Files.isRegularFile(c.expected())) {
+                    cases.add(found);
+                } else {
+                    skipped.add(name);
+                    missingCases.put(name, found);
                 }
             }
         }

@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
         description = "A faithful, fast model of Hafnium's stage-2 page tables, page pool and SPCI memory sharing.",
         subcommands = {ReplayCommand.class, CheckCommand.class, BenchCommand.class, ArchsCommand.class, PoliciesCommand.class, ConformanceCommand.class,
             CommandLine.HelpCommand.class})
-public final class MemshareCommand implements Runnable {
+public final class MemshareCommand implements java.util.concurrent.Callable<Integer> {
+
+    /** The footer of every command's {@code --help}: where the trace language is documented. */
+    static final String TRACE_DOCS = "Traces (the language, the canonical output, policies): see docs/traces.md"
+            + " in memshare's sources.";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,7 +38,9 @@ public final class MemshareCommand implements Runnable {
      * that says what happened: no stack trace reaches the user unless {@code MEMSHARE_DEBUG} is set.
      */
     public static CommandLine commandLine() {
-        return new CommandLine(new MemshareCommand()).setExecutionExceptionHandler((exception, commandLine, parsed) -> {
+        CommandLine cli = new CommandLine(new MemshareCommand());
+        addFooter(cli);
+        return cli.setExecutionExceptionHandler((exception, commandLine, parsed) -> {
             commandLine.getOut().flush();
             String command = commandLine.getCommandSpec().qualifiedName();
             if (exception instanceof CliException) {
@@ -51,8 +57,20 @@ public final class MemshareCommand implements Runnable {
         });
     }
 
+    private static void addFooter(CommandLine cli) {
+        cli.getCommandSpec().usageMessage().footer("", TRACE_DOCS);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                addFooter(sub);
+            }
+        }
+    }
+
+    /** {@code memshare} with no command: the usage, on standard error, and exit status 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        spec.commandLine().getErr().flush();
+        return 2;
     }
 }

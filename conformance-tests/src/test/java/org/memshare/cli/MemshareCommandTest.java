@@ -73,7 +73,7 @@ class MemshareCommandTest {
     void checkWithNoArgumentChecksTheBundledCorpus() {
         Result result = run("check", "--only", "mm-fake-100[12]");
         assertEquals(0, result.status(), result.out());
-        assertEquals("2 passed, 0 failed\n", result.out());
+        assertEquals("PASS mm-fake-1001\nPASS mm-fake-1002\n2 passed, 0 failed\n", result.out());
     }
 
     @Test
@@ -113,7 +113,7 @@ class MemshareCommandTest {
         Files.write(dir.resolve("c.trace"), new byte[] {'p', 'o', 'o', 'l', (byte) 0xff, '\n'});
         Files.writeString(dir.resolve("c.expected"),
                 "1: error the line is not valid UTF-8: byte 0xff at column 5 (a trace is UTF-8 text, comments included)\n");
-        assertEquals("1 passed, 0 failed\n", run("check", dir.toString()).out());
+        assertTrue(run("check", dir.toString()).out().endsWith("1 passed, 0 failed\n"));
         Result missing = run("check", dir.resolve("nothing.trace").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.out().contains("FAIL nothing"), missing.out());

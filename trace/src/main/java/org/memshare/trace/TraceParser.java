@@ -197,6 +197,10 @@ public final class TraceParser {
             case "relinquish":
                 return 3;
             default:
+                if (text.isEmpty() || text.charAt(0) < '0' || text.charAt(0) > '9') {
+                    throw new LineError("unknown share type '" + text
+                            + "' (donate, lend, share, relinquish or a number)");
+                }
                 long code = parseNumber("type", text);
                 if (Long.compareUnsigned(code, 0xffff) > 0) {
                     throw new LineError("'type' must be donate, lend, share, relinquish or a 16-bit number, was '"
