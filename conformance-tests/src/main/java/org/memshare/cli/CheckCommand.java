@@ -1,24 +1,31 @@
 package org.memshare.cli;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.memshare.engine.plugin.ArchRegistry;
 import org.memshare.trace.Comparison;
 import org.memshare.trace.Corpus;
 import org.memshare.trace.CorpusCase;
+import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,15 +102,15 @@ final class CheckCommand implements Callable<Integer> {
         for (String name : missing) {
             all.add(missingCases.get(name));
         }
-        all.sort(java.util.Comparator.comparing(Case::name));
+        all.sort(Comparator.comparing(Case::name));
         int written = 0;
         int same = 0;
         for (Case c : all) {
             String actual;
             try {
-                java.io.StringWriter output = new java.io.StringWriter();
+                StringWriter output = new StringWriter();
                 try (InputStream trace = Files.newInputStream(c.files().trace())) {
-                    new org.memshare.trace.TraceReplayer(registry, output, null, policies.factories(),
+                    new TraceReplayer(registry, output, null, policies.factories(),
                             policies.selected()).replay(trace);
                 }
                 actual = output.toString();
@@ -199,7 +206,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     /** The cases {@link #collect} found without an expected file, by name, for {@code --update}. */
-    private final java.util.Map<String, Case> missingCases = new java.util.HashMap<>();
+    private final Map<String, Case> missingCases = new HashMap<>();
 
     /**
      * The cases to check. A directory is searched with its subdirectories (a case there is named
@@ -223,15 +230,15 @@ final class CheckCommand implements Callable<Integer> {
                 continue;
             }
             List<Path> traces;
-            try (java.util.stream.Stream<Path> files = Files.walk(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
                 traces = files.filter(f -> f.getFileName().toString().endsWith(".trace") && Files.isRegularFile(f))
                         .sorted().toList();
             }
             for (Path trace : traces) {
-                String file = path.relativize(trace).toString().replace(java.io.File.separatorChar, '/');
+                String file = path.relativize(trace).toString().replace(File.separatorChar, '/');
                 String name = file.substring(0, file.length() - ".trace".length());
-                if (!matcher.matches(Path.of(name)) && !matcher.matches(trace.getFileName())
-                        && !matcher.matches(Path.of(Corpus.caseFiles(trace).name()))) {
+                // --only matches the name below DIR (sub/x) or the file's own stem (x).
+                if (!matcher.matches(Path.of(name)) && !matcher.matches(Path.of(Corpus.caseFiles(trace).name()))) {
                     continue;
                 }
                 Corpus.CaseFiles c = Corpus.caseFiles(trace);

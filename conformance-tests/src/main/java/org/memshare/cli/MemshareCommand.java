@@ -1,5 +1,6 @@
 package org.memshare.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "A faithful, fast model of Hafnium's stage-2 page tables, page pool and SPCI memory sharing.",
         subcommands = {ReplayCommand.class, CheckCommand.class, BenchCommand.class, ArchsCommand.class, PoliciesCommand.class, ConformanceCommand.class,
             CommandLine.HelpCommand.class})
-public final class MemshareCommand implements java.util.concurrent.Callable<Integer> {
+public final class MemshareCommand implements Callable<Integer> {
 
     /** The footer of every command's {@code --help}: where the trace language is documented. */
     static final String TRACE_DOCS = "Traces (the language, the canonical output, policies): see docs/traces.md"

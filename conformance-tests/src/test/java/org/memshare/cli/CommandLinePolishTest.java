@@ -71,6 +71,10 @@ class CommandLinePolishTest {
         assertTrue(result.out().contains("SKIP lonely (no lonely.expected)"), result.out());
         assertTrue(result.out().contains("PASS sub/deeper/c"), result.out());
         assertTrue(result.out().endsWith("1 passed, 0 failed, 1 skipped\n"), result.out());
+        // --only matches the path below DIR or the trace's own name.
+        assertEquals("PASS sub/deeper/c\n1 passed, 0 failed\n", run("check", "--only", "c", dir.toString()).out());
+        assertEquals("PASS sub/deeper/c\n1 passed, 0 failed\n",
+                run("check", "--only", "sub/*/c", dir.toString()).out());
     }
 
     @Test
