@@ -106,6 +106,9 @@ final class Walker {
         if (level == 0 && visitor instanceof UpdateVisitor update) {
             return walkPages(table, index, begin, end, update);
         }
+        if (level == 0 && visitor instanceof ModeVisitor mode) {
+            return walkPages(table, index, begin, end, mode);
+        }
         long size = geometry.entrySize(level);
         // Each step goes to the start of the next entry (the first may begin part way into one).
         for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
@@ -140,6 +143,18 @@ final class Walker {
         long size = geometry.entrySize(0);
         for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
             if (update.visit(TableVisitor.LEAF, table, index, 0, address, end) == TableVisitor.ABORT) {
+                return false;
+            }
+            index++;
+        }
+        return true;
+    }
+
+    /** {@link #walkPages(long[], int, long, long, UpdateVisitor)} for get-mode, the other walk run per constituent. */
+    private boolean walkPages(long[] table, int index, long begin, long end, ModeVisitor mode) {
+        long size = geometry.entrySize(0);
+        for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+            if (mode.visit(TableVisitor.LEAF, table, index, 0, address, end) == TableVisitor.ABORT) {
                 return false;
             }
             index++;
