@@ -248,6 +248,16 @@ public final class MemoryRegionCodec {
      */
     private static Optional<Decoded> findOverlap(List<Constituent> constituents) {
         int n = constituents.size();
+        if (inAddressOrder(constituents)) {
+            // Already the sorted order (ties keep index order), as senders usually give it: no sort.
+            for (int k = 1; k < n; k++) {
+                Decoded overlap = overlap(constituents, k - 1, k);
+                if (overlap != null) {
+                    return Optional.of(overlap);
+                }
+            }
+            return Optional.empty();
+        }
         Integer[] order = new Integer[n];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, (a, b) -> {
@@ -255,17 +265,34 @@ public final class MemoryRegionCodec {
             return byAddress != 0 ? byAddress : Integer.compare(a, b);
         });
         for (int k = 1; k < n; k++) {
-            int previous = order[k - 1];
-            int current = order[k];
-            Constituent before = constituents.get(previous);
-            if (Long.compareUnsigned(constituents.get(current).address(), before.end()) < 0) {
-                int later = Math.max(previous, current);
-                int earlier = Math.min(previous, current);
-                return Optional.of(reject("%s overlaps %s", describe(later, constituents.get(later)),
-                        describe(earlier, constituents.get(earlier))));
+            Decoded overlap = overlap(constituents, order[k - 1], order[k]);
+            if (overlap != null) {
+                return Optional.of(overlap);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether the constituents' start addresses never decrease. */
+    private static boolean inAddressOrder(List<Constituent> constituents) {
+        for (int k = 1; k < constituents.size(); k++) {
+            if (Long.compareUnsigned(constituents.get(k - 1).address(), constituents.get(k).address()) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rejection if constituent {@code current}, next after {@code previous} in address order, overlaps it; else null. */
+    private static Decoded overlap(List<Constituent> constituents, int previous, int current) {
+        Constituent before = constituents.get(previous);
+        if (Long.compareUnsigned(constituents.get(current).address(), before.end()) < 0) {
+            int later = Math.max(previous, current);
+            int earlier = Math.min(previous, current);
+            return reject("%s overlaps %s", describe(later, constituents.get(later)),
+                    describe(earlier, constituents.get(earlier)));
+        }
+        return null;
     }
 
     private static void write(MemoryRegion region, byte[] out, int at) {

@@ -22,7 +22,7 @@ final class Walker {
     private final TableMemory marks;
     /** {@code path[level]}: the address of the table the walk is in at {@code level}. */
     private final long[] path;
-    /** {@code pathChanged[level]}: that table's changed mark, read once when the walk enters it. */
+    /** {@code pathChanged[level]}: that table is known to be marked changed (read at its first write). */
     private final boolean[] pathChanged;
 
     /**
@@ -51,10 +51,17 @@ final class Walker {
         }
     }
 
-    /** The climb of {@link #markChanged}, out of line: nearly every write lands in a table already marked. */
+    /**
+     * The climb of {@link #markChanged}, out of line: nearly every write lands in a table already
+     * known marked. The marks are read here, on the first write into a table, rather than when the
+     * walk enters it: most walks (get-mode, prepare) never write.
+     */
     private void markChangedFrom(int level) {
         for (int l = level; l < path.length && !pathChanged[l]; l++) {
             pathChanged[l] = true;
+            if (marks.isChanged(path[l])) {
+                return;
+            }
             marks.setChanged(path[l], true);
         }
     }
@@ -84,9 +91,7 @@ final class Walker {
     boolean walkTable(long tablePa, int level, long begin, long end, TableVisitor visitor) {
         long[] table = source.table(tablePa);
         path[level] = tablePa;
-        if (marks != null) {
-            pathChanged[level] = marks.isChanged(tablePa);
-        }
+        pathChanged[level] = false; // not yet known to be marked: see markChangedFrom
         long tableEnd = geometry.tableEnd(begin, level);
         if (compareUnsigned(end, tableEnd) > 0) {
             end = tableEnd;
@@ -98,6 +103,12 @@ final class Walker {
             return true;
         }
         int index = geometry.index(begin, level);
+        if (level == 0 && visitor instanceof UpdateVisitor update) {
+            return walkPages(table, index, begin, end, update);
+        }
+        if (level == 0 && visitor instanceof ModeVisitor mode) {
+            return walkPages(table, index, begin, end, mode);
+        }
         long size = geometry.entrySize(level);
         // Each step goes to the start of the next entry (the first may begin part way into one).
         for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
@@ -115,6 +126,35 @@ final class Walker {
                 return false;
             }
             if (next != TableVisitor.SKIP && !descend(next, flags, table, index, level, address, end, visitor)) {
+                return false;
+            }
+            index++;
+        }
+        return true;
+    }
+
+    /**
+     * The entry loop for a table of pages under an update, the hottest loop there is: the same
+     * steps as {@link #walkTable}'s for a leaf, with the visitor's type known so the JIT inlines
+     * its visit (through the interface the call sees every visitor, and is never inlined).
+     * Level-0 entries are never tables, so there is nothing to walk into.
+     */
+    private boolean walkPages(long[] table, int index, long begin, long end, UpdateVisitor update) {
+        long size = geometry.entrySize(0);
+        for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+            if (update.visit(TableVisitor.LEAF, table, index, 0, address, end) == TableVisitor.ABORT) {
+                return false;
+            }
+            index++;
+        }
+        return true;
+    }
+
+    /** {@link #walkPages(long[], int, long, long, UpdateVisitor)} for get-mode, the other walk run per constituent. */
+    private boolean walkPages(long[] table, int index, long begin, long end, ModeVisitor mode) {
+        long size = geometry.entrySize(0);
+        for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+            if (mode.visit(TableVisitor.LEAF, table, index, 0, address, end) == TableVisitor.ABORT) {
                 return false;
             }
             index++;
