@@ -18,6 +18,7 @@ import org.memshare.engine.hypervisor.Hypervisor.Access;
 import org.memshare.engine.spci.SpciResult;
 import org.memshare.kit.fixture.KitMachine;
 import org.memshare.kit.fixture.Message;
+import org.memshare.kit.model.AimedShares;
 import org.memshare.kit.model.OwnershipModel;
 
 /**
@@ -49,6 +50,8 @@ class LongModelRunTest {
     static final int HEAVY_TOTAL = 1_000_000;
     static final int FULL_CHECK_EVERY = 100;
     private static final int VMS = 4;
+    /** As the MODEL rules draw, a little blinder: one share in five unaimed, one page in ten anywhere, runs of up to three. */
+    private static final AimedShares SHARES = new AimedShares(5, 10, 3);
     private static final int WINDOW = 64;
     private static final int POOL_PAGES = 1024;
     private static final long BASE = 0x4000_0000L;
@@ -136,49 +139,11 @@ class LongModelRunTest {
          * page's state allows, over pages in the same state, now and then any page or any type.
          */
         Message next() {
-            int page = random.nextInt(WINDOW);
-            ShareType[] types = ShareType.values();
-            ShareType type = types[random.nextInt(types.length)];
-            int from = 1 + random.nextInt(VMS);
-            int to = 1 + (from + random.nextInt(VMS - 1)) % VMS;
-            if (random.nextInt(5) != 0) {
-                int owner = model.owner(page).orElse(0);
-                int borrower = 0;
-                for (int vm = 1; vm <= VMS; vm++) {
-                    if (vm != owner && (model.mode(vm, page) & Mode.INVALID) == 0) {
-                        borrower = vm;
-                    }
-                }
-                if (borrower != 0 && owner != 0 && random.nextInt(3) != 0) {
-                    type = (model.mode(owner, page) & Mode.SHARED) != 0 && random.nextInt(3) == 0
-                            ? ShareType.DONATE : ShareType.RELINQUISH;
-                    from = type == ShareType.DONATE ? owner : borrower;
-                    to = type == ShareType.DONATE ? borrower : owner;
-                } else if (owner != 0) {
-                    type = new ShareType[] {ShareType.DONATE, ShareType.LEND, ShareType.SHARE}[random.nextInt(3)];
-                    from = owner;
-                    to = 1 + (owner + random.nextInt(VMS - 1)) % VMS;
-                }
-            }
-            List<Integer> alike = new ArrayList<>();
-            for (int q = 0; q < WINDOW; q++) {
-                if (model.mode(from, q) == model.mode(from, page) && model.mode(to, q) == model.mode(to, page)) {
-                    alike.add(q);
-                }
-            }
-            int count = 1 + random.nextInt(Math.min(4, alike.size()));
-            List<Integer> pairs = new ArrayList<>();
-            for (int c = 0; c < count && !alike.isEmpty(); c++) {
-                int first = random.nextInt(10) == 0 ? random.nextInt(WINDOW) : alike.remove(random.nextInt(alike.size()));
-                int pages = 1;
-                while (pages < 3 && random.nextBoolean() && alike.contains(first + pages)) {
-                    alike.remove(Integer.valueOf(first + pages));
-                    pages++;
-                }
-                pairs.add(first);
-                pairs.add(pages);
-            }
-            int[] constituents = pairs.stream().mapToInt(Integer::intValue).toArray();
+            AimedShares.Share share = SHARES.next(random, model);
+            ShareType type = share.type();
+            int from = share.from();
+            int to = share.to();
+            int[] constituents = share.constituents();
             lastPages = constituents;
             long[] addresses = new long[constituents.length];
             for (int i = 0; i < constituents.length; i += 2) {
@@ -186,7 +151,7 @@ class LongModelRunTest {
                 addresses[i + 1] = constituents[i + 1];
             }
             lastType = type;
-            lastAccessCode = random.nextInt(4);
+            lastAccessCode = share.accessCode();
             return Message.of(type, from, to).accessCode(lastAccessCode).pagePairs(addresses);
         }
 

@@ -3,7 +3,6 @@ package org.memshare.kit.rules;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,7 +14,6 @@ import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.mode.Mode;
-import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.machine.Machine;
@@ -26,6 +24,8 @@ import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.RuleDisplayNames;
 import org.memshare.kit.fixture.Message;
+import org.memshare.kit.model.AimedShares;
+import org.memshare.kit.model.AimedShares.Share;
 import org.memshare.kit.model.OwnershipModel;
 import org.memshare.kit.translation.TranslationModel;
 
@@ -61,8 +61,8 @@ public class ModelRules {
     private static final int ACCESS_BITS = Mode.R | Mode.W | Mode.X | Mode.D;
 
     /** One random operation: a share of window pages (pairs of first page and count). */
-    record Op(ShareType type, int from, int to, int accessCode, int[] constituents) {
-    }
+    /** One blind share in four; one constituent in eight on any page; runs of up to two pages. */
+    private static final AimedShares SHARES = new AimedShares(4, 8, 2);
 
     /** What a check found wrong after an operation. */
     @FunctionalInterface
@@ -111,7 +111,7 @@ public class ModelRules {
         }
 
         /** Applies {@code op} to the engine and the model; returns a mismatch of their answers, if any. */
-        Optional<String> apply(Op op) {
+        Optional<String> apply(Share op) {
             boolean accepted = model.share(op.type(), op.from(), op.to(),
                     Message.accessOfCode(op.accessCode()).mode(), op.constituents());
             SpciResult result = message(op).sendAndRelease(hypervisor);
@@ -127,7 +127,7 @@ public class ModelRules {
             return Optional.empty();
         }
 
-        long[] addresses(Op op) {
+        long[] addresses(Share op) {
             long[] pairs = new long[op.constituents().length];
             for (int i = 0; i < pairs.length; i += 2) {
                 pairs[i] = model.address(op.constituents()[i]);
@@ -136,11 +136,11 @@ public class ModelRules {
             return pairs;
         }
 
-        Message message(Op op) {
+        Message message(Share op) {
             return Message.of(op.type(), op.from(), op.to()).accessCode(op.accessCode()).pagePairs(addresses(op));
         }
 
-        String traceLine(Op op) {
+        String traceLine(Share op) {
             return message(op).traceLine();
         }
 
@@ -157,61 +157,13 @@ public class ModelRules {
      * still be refused when the pages' modes differ; the others are blind, mostly refused. The
      * generator follows its own copy of the model so that its aim follows the scenario.
      */
-    static List<Op> scenario(long seed) {
+    static List<Share> scenario(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         OwnershipModel aim = new OwnershipModel(0, WINDOW_PAGES, VMS, OwnershipModel.STATE);
         SETUP.forEach(m -> aim.map(m[0], m[1], m[2], m[3]));
-        ShareType[] types = ShareType.values();
-        List<Op> ops = new ArrayList<>(OPERATIONS);
+        List<Share> ops = new ArrayList<>(OPERATIONS);
         for (int i = 0; i < OPERATIONS; i++) {
-            int page = random.nextInt(WINDOW_PAGES);
-            ShareType type = types[random.nextInt(types.length)];
-            int from = 1 + random.nextInt(VMS);
-            int to = 1 + (from - 1 + 1 + random.nextInt(VMS - 1)) % VMS;
-            if (random.nextInt(4) != 0) {
-                int owner = aim.owner(page).orElse(0);
-                int borrower = 0;
-                for (int vm = 1; vm <= VMS; vm++) {
-                    if (vm != owner && (aim.mode(vm, page) & Mode.INVALID) == 0) {
-                        borrower = vm;
-                    }
-                }
-                if (borrower != 0 && owner != 0 && random.nextInt(3) != 0) {
-                    type = (aim.mode(owner, page) & Mode.SHARED) != 0 && random.nextInt(3) == 0
-                            ? ShareType.DONATE : ShareType.RELINQUISH;
-                    from = type == ShareType.DONATE ? owner : borrower;
-                    to = type == ShareType.DONATE ? borrower : owner;
-                } else if (owner != 0) {
-                    type = new ShareType[] {ShareType.DONATE, ShareType.LEND, ShareType.SHARE}[random.nextInt(3)];
-                    from = owner;
-                    to = 1 + (owner - 1 + 1 + random.nextInt(VMS - 1)) % VMS;
-                }
-            }
-            // Constituents: runs of one or two pages in the same state as the picked page, now and
-            // then any page (which may overlap another constituent or be in another state).
-            List<Integer> alike = new ArrayList<>();
-            for (int q = 0; q < WINDOW_PAGES; q++) {
-                if (aim.mode(from, q) == aim.mode(from, page) && aim.mode(to, q) == aim.mode(to, page)) {
-                    alike.add(q);
-                }
-            }
-            int count = 1 + random.nextInt(Math.min(4, alike.size()));
-            int[] constituents = new int[2 * count];
-            for (int c = 0; c < count; c++) {
-                int first = random.nextInt(8) == 0 ? random.nextInt(WINDOW_PAGES) : alike.remove(random.nextInt(alike.size()));
-                int pages = 1;
-                if (random.nextBoolean() && alike.contains(first + 1)) {
-                    alike.remove(Integer.valueOf(first + 1));
-                    pages = 2;
-                }
-                constituents[2 * c] = first;
-                constituents[2 * c + 1] = pages;
-                if (alike.isEmpty()) {
-                    constituents = Arrays.copyOf(constituents, 2 * (c + 1));
-                    break;
-                }
-            }
-            Op op = new Op(type, from, to, random.nextInt(4), constituents);
+            Share op = SHARES.next(random, aim);
             aim.share(op.type(), op.from(), op.to(), Message.accessOfCode(op.accessCode()).mode(), op.constituents());
             ops.add(op);
         }
@@ -222,7 +174,7 @@ public class ModelRules {
     private record Failure(int index, String message) {
     }
 
-    private static Optional<Failure> replay(ArchUnderTest under, List<Op> ops, Check check) {
+    private static Optional<Failure> replay(ArchUnderTest under, List<Share> ops, Check check) {
         Run run = new Run(under);
         Optional<String> initial = check.after(run);
         if (initial.isPresent()) {
@@ -240,7 +192,7 @@ public class ModelRules {
 
     /** Runs the seed's scenario; on a failure, shrinks it and fails with the seed and the trace. */
     static void runScenario(ArchUnderTest under, String what, Check check) {
-        List<Op> ops = scenario(under.seed());
+        List<Share> ops = scenario(under.seed());
         Optional<Failure> failure = replay(under, ops, check);
         if (failure.isEmpty()) {
             return;
@@ -248,14 +200,14 @@ public class ModelRules {
         // The shortest failing prefix ends at the first failure; then drop single operations
         // before it as long as the rest still fails, pass after pass (an operation needed at
         // first may become a no-op once earlier ones are gone), within a budget of replays.
-        List<Op> shortest = new ArrayList<>(ops.subList(0, failure.get().index() + 1));
+        List<Share> shortest = new ArrayList<>(ops.subList(0, failure.get().index() + 1));
         Failure last = failure.get();
         int budget = SHRINK_BUDGET;
         boolean dropped = true;
         while (dropped && budget > 0) {
             dropped = false;
             for (int i = shortest.size() - 2; i >= 0 && budget > 0; i--, budget--) {
-                List<Op> candidate = new ArrayList<>(shortest);
+                List<Share> candidate = new ArrayList<>(shortest);
                 candidate.remove(i);
                 Optional<Failure> still = replay(under, candidate, check);
                 if (still.isPresent()) {
@@ -269,7 +221,7 @@ public class ModelRules {
         Run printer = new Run(under);
         StringBuilder trace = new StringBuilder(printer.initLine()).append('\n');
         printer.setup.forEach(line -> trace.append(line).append('\n'));
-        for (Op op : shortest) {
+        for (Share op : shortest) {
             trace.append(printer.traceLine(op)).append('\n');
         }
         String at = last.index() < 0 ? "after the setup" : "after operation " + (last.index() + 1) + " ("

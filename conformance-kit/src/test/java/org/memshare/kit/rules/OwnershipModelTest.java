@@ -79,7 +79,7 @@ class OwnershipModelTest {
             m.map(3, 9, 2, Mode.R | Mode.X);
             int accepted = 0;
             Set<ShareType> types = EnumSet.noneOf(ShareType.class);
-            for (ModelRules.Op op : ModelRules.scenario(seed)) {
+            for (org.memshare.kit.model.AimedShares.Share op : ModelRules.scenario(seed)) {
                 if (m.share(op.type(), op.from(), op.to(), Message.accessOfCode(op.accessCode()).mode(), op.constituents())) {
                     accepted++;
                     types.add(op.type());
