@@ -3,6 +3,7 @@ package org.memshare.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.memshare.cli.CliRun.run;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import org.memshare.cli.CliRun.Result;
 
 /** check's per-trace lines, skips, subdirectories and --update; errors on stderr; usage; help; share types. */
 class CommandLinePolishTest {
@@ -23,17 +24,6 @@ class CommandLinePolishTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void checkPrintsEachResultAsItHappensWhenRedirected() throws IOException {

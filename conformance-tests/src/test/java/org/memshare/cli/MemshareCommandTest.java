@@ -2,6 +2,7 @@ package org.memshare.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.memshare.cli.CliRun.run;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memshare.cli.CliRun.Result;
 import picocli.CommandLine;
 
 /** The command line's exit statuses and where it writes. */
@@ -17,17 +19,6 @@ class MemshareCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void aGoodReplayExitsZeroAndWritesNothingToStandardError() throws IOException {

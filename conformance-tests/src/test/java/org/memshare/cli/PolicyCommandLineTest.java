@@ -2,16 +2,16 @@ package org.memshare.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.memshare.cli.CliRun.run;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memshare.cli.CliRun.Result;
 
 /** Named policies from traces ({@code init policy=}) and the command line ({@code --policy}), and {@code memshare policies}. */
 class PolicyCommandLineTest {
@@ -32,16 +32,6 @@ class PolicyCommandLineTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = MemshareCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     private static List<String> outcomes(String out) {
         return Arrays.stream(out.split("\n")).map(line -> line.replaceFirst("^[0-9]+: ", "").replaceFirst(" .*", ""))

@@ -2,36 +2,24 @@ package org.memshare.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.memshare.cli.CliRun.run;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.memshare.cli.CliRun.Result;
 import org.memshare.trace.Corpus;
 import org.memshare.trace.CorpusCase;
-import picocli.CommandLine;
 
 /** {@code memshare replay --check-model}: the ownership model after every operation of a trace. */
 class ReplayCheckModelTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = MemshareCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     @Test
     void bundledShareTracesPassWithTheirOutputUnchanged() throws IOException {
