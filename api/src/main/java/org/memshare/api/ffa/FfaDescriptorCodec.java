@@ -132,6 +132,9 @@ public final class FfaDescriptorCodec {
     public static byte[] encode(Relinquish relinquish, FfaVersion version) {
         requireNonNull(relinquish, "relinquish is null");
         requireNonNull(version, "version is null");
+        if (!version.isModelled()) {
+            throw new IllegalArgumentException("memshare lays out FF-A 1.0 to 1.3, not " + version);
+        }
         byte[] out = new byte[relinquish.sizeBytes()];
         LONG.set(out, 0, relinquish.handle());
         INT.set(out, 8, relinquish.flags());
@@ -225,6 +228,26 @@ public final class FfaDescriptorCodec {
             return OptionalLong.empty();
         }
         return OptionalLong.of((long) LONG.get(bytes, (int) offset));
+    }
+
+    // ---- explaining --------------------------------------------------------------------------
+
+    /**
+     * One line per field (receivers and constituents one line each), as the bytes hold them in
+     * {@code version}'s layout, each line starting with the field's offset:
+     * {@code 0x0030 receiver[0]: id 0x2, permissions 0x6 (RW+NX), flags 0x0, composite offset 80}.
+     * For {@code --explain}-style output.
+     */
+    public static List<String> explain(MemoryTransaction tx, FfaVersion version) {
+        requireNonNull(tx, "tx is null");
+        requireNonNull(version, "version is null");
+        return Explainer.transaction(tx, version);
+    }
+
+    /** One line per field of a relinquish descriptor, each starting with its offset. */
+    public static List<String> explain(Relinquish relinquish) {
+        requireNonNull(relinquish, "relinquish is null");
+        return Explainer.relinquish(relinquish);
     }
 
     // ---- conversions -------------------------------------------------------------------------

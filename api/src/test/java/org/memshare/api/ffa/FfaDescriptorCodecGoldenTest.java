@@ -206,4 +206,34 @@ class FfaDescriptorCodecGoldenTest {
         assertEquals(1, FfaDescriptorCodec.decodeTransaction(bytes, 104, FfaVersion.V1_1).accepted().orElseThrow()
                 .constituents().size());
     }
+
+    @Test
+    void explainListsEveryFieldAtItsOffset() {
+        MemoryTransaction lend = MemoryTransaction.laidOut(FfaVersion.V1_2, 1, MemoryAttributes.NORMAL_WRITE_BACK_INNER,
+                new TransactionFlags(0x11), HANDLE_0, 0x1234,
+                List.of(EndpointAccess.of(2, MemoryPermissions.RW_NX).withImpdef(new EndpointAccess.Impdef(5, 6))),
+                Optional.of(new CompositeRegion(3, 2, 0, List.of(FfaConstituent.of(0x4000_0000L, 3)))));
+        assertEquals(List.of(
+                "0x0000 sender: 0x1",
+                "0x0002 attributes: 0x2f (normal write-back inner)",
+                "0x0004 flags: 0x11 (CLEAR|TYPE=LEND)",
+                "0x0008 handle: 0x8000000000000000",
+                "0x0010 tag: 0x1234",
+                "0x0018 access descriptor size: 32",
+                "0x001c receiver count: 1",
+                "0x0020 receivers offset: 48",
+                "0x0024 reserved: 0x0 0x0 0x0",
+                "0x0030 receiver[0]: id 0x2, permissions 0x6 (RW+NX), flags 0x0, composite offset 80",
+                "0x0038 receiver[0] impdef: 0x5,0x6",
+                "0x0048 receiver[0] reserved: 0x0",
+                "0x0050 composite: total pages 3, constituents 2 (1 here), reserved 0x0",
+                "0x0060 constituent[0]: 0x40000000:3"), FfaDescriptorCodec.explain(lend, FfaVersion.V1_2));
+        List<String> v1_0 = FfaDescriptorCodec.explain(FfaDescriptorCodec.toV1_0Form(lend), FfaVersion.V1_0);
+        assertEquals("0x0003 reserved: 0x0", v1_0.get(2));
+        assertEquals("0x0018 reserved: 0x0", v1_0.get(6));
+        assertEquals("0x0020 receiver[0]: id 0x2, permissions 0x6 (RW+NX), flags 0x0, composite offset 48", v1_0.get(8));
+        assertEquals("0x0028 receiver[0] reserved: 0x0", v1_0.get(9));
+        assertEquals(List.of("0x0000 handle: 0x8000000000000001", "0x0008 flags: 0x1 (CLEAR)", "0x000c endpoint count: 1",
+                "0x0010 endpoint[0]: 0x2"), FfaDescriptorCodec.explain(Relinquish.of(HANDLE_0 + 1, 1, 2)));
+    }
 }
