@@ -239,7 +239,7 @@ final class PageWriter {
                         .append(" no VM held</title>");
                 rect(page, "gap-bg", x, top, w, bottom - top, "#ffffff");
                 page.append("<text x=\"").append(Text.coordinate(x + w / 2)).append("\" y=\"")
-                        .append(Text.coordinate(RULER_HEIGHT - 12)).append("\">\u2248</text></g>");
+                        .append(Text.coordinate((top + bottom) / 2 + 5)).append("\">\u2248</text></g>");
             }
         }
         page.append("</g><line id=\"guide\" x1=\"0\" x2=\"0\" y1=\"").append(Text.coordinate(top)).append("\" y2=\"")

@@ -240,12 +240,11 @@
         var tick = Math.ceil(first / step) * step;
         for (var n = 0; tick < last && n < 40; tick += step, n++) {
           var x = px(axisX(tick));
-          if (tick === p.begin || x < 0 || x > W) { continue; }
+          // A tick goes only where its label fits, so no tick crosses another's label.
+          if (tick === p.begin || x < 0 || x > W || x - lastLabel < 80) { continue; }
           ruler.appendChild(el('line', { x1: coord(x), x2: coord(x), y1: coord(layout.rulerHeight - 6), y2: coord(layout.rulerHeight - 2) }));
-          if (x - lastLabel >= 80) {
-            ruler.appendChild(el('text', { x: coord(x), y: coord(layout.rulerHeight - 12) }, address(tick)));
-            lastLabel = x;
-          }
+          ruler.appendChild(el('text', { x: coord(x), y: coord(layout.rulerHeight - 12) }, address(tick)));
+          lastLabel = x;
         }
       });
       svg.appendChild(ruler);
@@ -294,7 +293,7 @@
         var g = el('g', { 'class': 'gap', 'data-begin': address(p.begin), 'data-end': address(p.begin + p.pages) });
         g.appendChild(el('title', {}, address(p.begin) + '\u2013' + address(p.begin + p.pages) + ': ' + size(p.pages) + ' no VM held'));
         g.appendChild(el('rect', { 'class': 'gap-bg', x: coord(x0), y: coord(top), width: coord(w), height: coord(bottom - top), fill: '#ffffff' }));
-        g.appendChild(el('text', { x: coord(x0 + w / 2), y: coord(layout.rulerHeight - 12) }, '\u2248'));
+        g.appendChild(el('text', { x: coord(x0 + w / 2), y: coord((top + bottom) / 2 + 5) }, '\u2248'));
         gaps.appendChild(g);
       });
       svg.appendChild(gaps);
