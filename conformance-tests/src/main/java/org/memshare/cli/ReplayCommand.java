@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.memshare.cli.map.OwnershipMap;
 import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +46,9 @@ final class ReplayCommand implements Callable<Integer> {
             + " 'N: model ...' after the first operation that breaks it; the replay goes on."})
     boolean checkModel;
 
+    @Mixin
+    MapOption mapOption;
+
     @Override
     public Integer call() {
         Writer out = spec.commandLine().getOut();
@@ -58,14 +62,16 @@ final class ReplayCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        try (PluginOptions.Plugins plugins = pluginOptions.open()) {
+        try (PluginOptions.Plugins plugins = pluginOptions.open();
+                OwnershipMap map = mapOption.open(stdin ? "standard input" : file.toString())) {
             ModelCheck model = checkModel ? new ModelCheck() : null;
             PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
-            TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model, policies.factories(),
-                    policies.selected());
+            TraceReplayer replayer = new TraceReplayer(plugins.registry(), map.tap(out), map.observer(model),
+                    policies.factories(), policies.selected());
             try {
-                int errors = replayer.replay(in);
+                int errors = replayer.replay(map.tap(in));
                 out.flush();
+                mapOption.write(map);
                 return errors == 0 && (model == null || model.brokenAt() == 0) ? 0 : 1;
             } catch (IOException e) {
                 err.println("memshare replay: cannot read " + (stdin ? "standard input" : file) + " after line "

@@ -48,4 +48,10 @@ class LayeringTest {
     static final ArchRule traceKnowsNoArchAndNoKit = noClasses().that().resideInAPackage("org.memshare.trace..")
             .should().dependOnClassesThat().resideInAnyPackage("org.memshare.arch..", "org.memshare.kit..",
                     "org.memshare.cli..", "picocli..", "org.junit..");
+
+    @ArchTest
+    static final ArchRule theOwnershipMapIsNoCommand = noClasses().that().resideInAPackage("org.memshare.cli.map..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.memshare.cli", "picocli..", "org.memshare.kit..",
+                    "org.junit..")
+            .because("the map is wired by replay's one option and could serve any replay");
 }
