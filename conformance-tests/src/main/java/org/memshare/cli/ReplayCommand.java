@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.memshare.trace.LineFormat;
 import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,8 +46,20 @@ final class ReplayCommand implements Callable<Integer> {
             + " 'N: model ...' after the first operation that breaks it; the replay goes on."})
     boolean checkModel;
 
+    @Option(names = "--explain", description = {"Add the engine's reason to every refusal, failure and fault as a trailing"
+            + " comment ('3: DENIED bytes=... # VM 3 may only receive read-only memory'), and each share's decoded"
+            + " descriptor on the lines after it, which start with '#'. Without it the output is the canonical one."})
+    boolean explain;
+
+    @Option(names = "--json", description = {"Write one JSON object per output line instead of the text: line, kind, op,"
+            + " args, outcome, value, text (the canonical line), reason, error, descriptor (docs/json.md)."})
+    boolean json;
+
     @Override
     public Integer call() {
+        if (explain && json) {
+            throw new CliException("--explain and --json do not go together: the JSON carries the reasons and descriptors");
+        }
         Writer out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean stdin = file.toString().equals("-");
@@ -61,8 +74,9 @@ final class ReplayCommand implements Callable<Integer> {
         try (PluginOptions.Plugins plugins = pluginOptions.open()) {
             ModelCheck model = checkModel ? new ModelCheck() : null;
             PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
+            LineFormat format = json ? Json.lines() : explain ? LineFormat.explained() : null;
             TraceReplayer replayer = new TraceReplayer(plugins.registry(), out, model, policies.factories(),
-                    policies.selected());
+                    policies.selected(), format);
             try {
                 int errors = replayer.replay(in);
                 out.flush();
