@@ -178,6 +178,29 @@ class ExplainJsonCommandTest {
         }
     }
 
+    /** The README's example, and the lines docs/traces.md quotes from it, are what --explain prints. */
+    @Test
+    void theDocumentedExampleIsWhatExplainPrints() throws IOException {
+        Path base = Path.of(System.getProperty("basedir", ".")).resolve("..").normalize();
+        String readme = Files.readString(base.resolve("README.md"));
+        int example = readme.indexOf("### Why: `--explain` and `--json`");
+        int cat = readme.indexOf("$ cat why.trace\n", example) + "$ cat why.trace\n".length();
+        int command = readme.indexOf("$ ./memshare replay --explain why.trace\n", cat);
+        String trace = readme.substring(cat, command);
+        int output = command + "$ ./memshare replay --explain why.trace\n".length();
+        String shown = readme.substring(output, readme.indexOf("```", output));
+
+        String printed = run("replay", "--explain", trace(trace).toString()).out()
+                .replaceAll("bytes=[0-9a-f]+", "bytes=0000...0000");
+        assertEquals(shown, printed);
+
+        String traces = Files.readString(base.resolve("docs/traces.md"));
+        int quoted = traces.indexOf("```\n", traces.indexOf("## Reasons: `memshare replay --explain`")) + 4;
+        for (String line : traces.substring(quoted, traces.indexOf("```", quoted)).split("\n")) {
+            assertTrue(printed.contains(line + "\n"), "docs/traces.md quotes a line --explain does not print: " + line);
+        }
+    }
+
     @Test
     void theHelpOfReplayAndCheckNamesTheFlags() {
         assertTrue(run("replay", "--help").out().contains("--explain"));
