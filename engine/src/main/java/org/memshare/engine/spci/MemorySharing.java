@@ -222,12 +222,12 @@ public final class MemorySharing {
             if (unprepared == null) {
                 unprepared = prepareAll(to, "receiver", region, plan.newReceiverMode(), pool);
             }
-            Optional<String> uncleared = Optional.empty();
             if (unprepared != null) {
                 result = SpciResult.error(SpciError.NO_MEMORY, unprepared + "; nothing changed");
             } else {
                 commitAll(from.table(), region, plan.newSenderMode(), local);
-                if (region.clearRequested() && (uncleared = clearing.clear(region)).isPresent()) {
+                Optional<String> uncleared = region.clearRequested() ? clearing.clear(region) : Optional.empty();
+                if (uncleared.isPresent()) {
                     // The sender's tables were prepared for its old mode too, and the pages its
                     // commit freed wait in the local pool, so this cannot run out.
                     commitAll(from.table(), region, plan.senderMode(), local);
