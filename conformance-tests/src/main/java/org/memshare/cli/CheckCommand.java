@@ -16,6 +16,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,9 @@ import picocli.CommandLine.Spec;
                 + " searched with its subdirectories; a trace there with no X.expected is named as skipped.",
             "Prints 'PASS X' or 'FAIL X' as each trace is checked (a progress line instead of the PASS lines on a"
                 + " terminal), then 'N passed, M failed' (', K skipped' if any). Exits 0 only if every trace matched.",
-            "With --update, OVERWRITES each X.expected (or creates it) with the trace's output instead of comparing."})
+            "With --update, OVERWRITES each X.expected (or creates it) with the trace's output instead of comparing.",
+            "With --json, one JSON object per trace (name, result, passed, difference, reason), then a summary"
+                + " (docs/json.md)."})
 final class CheckCommand implements Callable<Integer> {
 
     @Spec
@@ -59,6 +62,11 @@ final class CheckCommand implements Callable<Integer> {
             + " OVERWRITES existing expected files (and creates missing ones); needs FILE or DIR. Prints 'WROTE X'"
             + " for each file whose content changed, 'SAME X' for the others."})
     boolean update;
+
+    @Option(names = "--json", description = {"write one JSON object per trace instead of the text: name, result"
+            + " (pass, fail or skip), passed, difference (outputLine, expected, actual, text), reason; then"
+            + " {\"summary\": {passed, failed, skipped}} (docs/json.md)"})
+    boolean json;
 
     @Mixin
     PluginOptions pluginOptions;
@@ -76,6 +84,9 @@ final class CheckCommand implements Callable<Integer> {
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + only);
         if (update && paths.isEmpty()) {
             throw new CliException("--update needs FILE or DIR: the bundled corpus cannot be rewritten");
+        }
+        if (update && json) {
+            throw new CliException("--json reports a check; it does not go with --update");
         }
         List<Case> cases;
         List<String> skipped = new ArrayList<>();
@@ -139,9 +150,13 @@ final class CheckCommand implements Callable<Integer> {
 
     private int check(PrintWriter out, List<Case> cases, List<String> skipped, ArchRegistry registry,
             PolicyOptions.Resolved policies) {
-        boolean interactive = Console.interactive();
+        boolean interactive = !json && Console.interactive();
         for (String name : skipped) {
-            out.println("SKIP " + name + " (no " + name + ".expected)");
+            if (json) {
+                out.println(Json.object(result(name, "skip", null, "no " + name + ".expected")));
+            } else {
+                out.println("SKIP " + name + " (no " + name + ".expected)");
+            }
         }
         out.flush();
         int passed = 0;
@@ -152,24 +167,28 @@ final class CheckCommand implements Callable<Integer> {
                 out.printf("\r[%d/%d] %-40s", i + 1, cases.size(), c.name());
                 out.flush();
             }
-            Optional<String> difference;
+            Optional<Comparison.Difference> difference;
+            String unreadable = null;
             try {
                 difference = compare(registry, policies, c);
             } catch (IOException e) {
-                difference = Optional.of("  cannot read " + (e instanceof java.nio.file.NoSuchFileException
-                        ? e.getMessage() + ": no such file" : Failures.describe(e)) + "\n");
+                unreadable = "cannot read " + (e instanceof java.nio.file.NoSuchFileException
+                        ? e.getMessage() + ": no such file" : Failures.describe(e));
+                difference = Optional.empty();
             } catch (OutOfMemoryError e) {
                 if (interactive) {
                     out.print("\r");
                 }
-                out.println("FAIL " + c.name());
+                out.println(json ? Json.object(result(c.name(), "fail", null, "the heap ran out")) : "FAIL " + c.name());
                 out.flush();
                 Failures.outOfMemory(spec.commandLine().getErr(), "memshare check", "replaying " + c.name());
                 return 2;
             }
-            if (difference.isEmpty()) {
+            if (difference.isEmpty() && unreadable == null) {
                 passed++;
-                if (!interactive) {
+                if (json) {
+                    out.println(Json.object(result(c.name(), "pass", null, null)));
+                } else if (!interactive) {
                     out.println("PASS " + c.name());
                 }
             } else {
@@ -177,30 +196,63 @@ final class CheckCommand implements Callable<Integer> {
                 if (interactive) {
                     out.print("\r");
                 }
-                out.println("FAIL " + c.name());
-                out.print(difference.get());
+                if (json) {
+                    out.println(Json.object(result(c.name(), "fail", difference.orElse(null), unreadable)));
+                } else {
+                    out.println("FAIL " + c.name());
+                    out.print(unreadable != null ? "  " + unreadable + "\n" : difference.get().description());
+                }
             }
             out.flush();
         }
         if (interactive) {
             out.printf("\r%-60s\r", "");
         }
-        out.println(passed + " passed, " + failed + " failed" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped"));
+        if (json) {
+            Map<String, Object> counts = new LinkedHashMap<>();
+            counts.put("passed", passed);
+            counts.put("failed", failed);
+            counts.put("skipped", skipped.size());
+            out.println(Json.object(Map.of("summary", counts)));
+        } else {
+            out.println(passed + " passed, " + failed + " failed" + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped"));
+        }
         out.flush();
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
+    /** One trace's line of {@code --json}: name, result, passed, difference, reason. */
+    private static Map<String, Object> result(String name, String result, Comparison.Difference difference,
+            String reason) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        fields.put("result", result);
+        fields.put("passed", result.equals("pass"));
+        if (difference == null) {
+            fields.put("difference", null);
+        } else {
+            Map<String, Object> parts = new LinkedHashMap<>();
+            parts.put("outputLine", difference.outputLine());
+            parts.put("expected", difference.expected().orElse(null));
+            parts.put("actual", difference.actual().orElse(null));
+            parts.put("text", difference.description());
+            fields.put("difference", parts);
+        }
+        fields.put("reason", reason);
+        return fields;
+    }
+
     /** Replays a case and compares it, streaming the trace and the expected output from files. */
-    private static Optional<String> compare(ArchRegistry registry, PolicyOptions.Resolved policies, Case c)
-            throws IOException {
+    private static Optional<Comparison.Difference> compare(ArchRegistry registry, PolicyOptions.Resolved policies,
+            Case c) throws IOException {
         if (c.bundled() != null) {
-            return Comparison.difference(c.bundled().expected(),
+            return Comparison.firstDifference(c.bundled().expected(),
                     Comparison.replay(registry, policies.factories(), policies.selected(), c.bundled().trace()));
         }
         try (InputStream trace = Files.newInputStream(c.files().trace());
                 Reader expected = new InputStreamReader(Files.newInputStream(c.files().expected()),
                         StandardCharsets.UTF_8)) {
-            return Comparison.compare(registry, policies.factories(), policies.selected(), trace,
+            return Comparison.firstDifference(registry, policies.factories(), policies.selected(), trace,
                     new BufferedReader(expected, 1 << 16));
         }
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.memshare.cli.map.OwnershipMap;
+import org.memshare.trace.LineFormat;
 import org.memshare.trace.TraceReplayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +50,24 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     MapOption mapOption;
 
+    @Option(names = "--explain", description = {"Add the engine's reason to every refusal, failure and fault as a trailing"
+            + " comment ('3: DENIED bytes=... # VM 3 may only receive read-only memory'), and each share's decoded"
+            + " descriptor on the lines after it, which start with '#'. Without it the output is the canonical one."})
+    boolean explain;
+
+    @Option(names = "--json", description = {"Write one JSON object per output line instead of the text: line, kind, op,"
+            + " args, outcome, value, text (the canonical line), reason, error, descriptor (docs/json.md)."})
+    boolean json;
+
     @Override
     public Integer call() {
+        if (explain && json) {
+            throw new CliException("--explain and --json do not go together: the JSON carries the reasons and descriptors");
+        }
+        if (json && mapOption.html != null) {
+            throw new CliException("--html and --json do not go together: the map shows each operation's text output"
+                    + " (use --explain with --html for the reasons)");
+        }
         Writer out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean stdin = file.toString().equals("-");
@@ -66,8 +83,9 @@ final class ReplayCommand implements Callable<Integer> {
                 OwnershipMap map = mapOption.open(stdin ? "standard input" : file.toString())) {
             ModelCheck model = checkModel ? new ModelCheck() : null;
             PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
+            LineFormat format = json ? Json.lines() : explain ? LineFormat.explained() : null;
             TraceReplayer replayer = new TraceReplayer(plugins.registry(), map.tap(out), map.observer(model),
-                    policies.factories(), policies.selected());
+                    policies.factories(), policies.selected(), format);
             try {
                 int errors = replayer.replay(map.tap(in));
                 out.flush();

@@ -260,17 +260,23 @@ class TraceEdgesTest {
         String good = "1: ok\n2: free 55\n3: free 55\n4: ok\n5: free 54\n6: free 54\n";
         assertTrue(compare(trace, good).isEmpty());
         String bad = good.replace("5: free 54", "5: free 53");
-        assertEquals(Comparison.difference(bad, good), compare(trace, bad));
-        assertEquals(Comparison.difference(good + "7: ok\n", good), compare(trace, good + "7: ok\n"));
-        assertEquals(Comparison.difference(good.substring(0, good.length() - 1), good),
+        assertEquals(Comparison.firstDifference(bad, good), compare(trace, bad));
+        assertEquals(new Comparison.Difference(5, java.util.Optional.of("5: free 53"), java.util.Optional.of("5: free 54"),
+                Comparison.difference(bad, good).orElseThrow()), compare(trace, bad).orElseThrow());
+        assertEquals(Comparison.firstDifference(good + "7: ok\n", good), compare(trace, good + "7: ok\n"));
+        assertEquals(java.util.Optional.empty(), compare(trace, good + "7: ok\n").orElseThrow().actual());
+        assertEquals(Comparison.firstDifference(good.substring(0, good.length() - 1), good),
                 compare(trace, good.substring(0, good.length() - 1)));
-        assertEquals(Comparison.difference(good.replace("\n", "\r\n"), good), compare(trace, good.replace("\n", "\r\n")));
+        assertEquals(Comparison.firstDifference(good.replace("\n", "\r\n"), good), compare(trace, good.replace("\n", "\r\n")));
+        assertEquals(0, compare(trace, good.replace("\n", "\r\n")).orElseThrow().outputLine());
         String shorter = "1: ok\n2: free 55\n";
-        assertEquals(Comparison.difference(shorter, good), compare(trace, shorter));
+        assertEquals(Comparison.firstDifference(shorter, good), compare(trace, shorter));
+        assertEquals(java.util.Optional.empty(), compare(trace, shorter).orElseThrow().expected());
     }
 
-    private static java.util.Optional<String> compare(String trace, String expected) throws IOException {
-        return Comparison.compare(REGISTRY, new ByteArrayInputStream(trace.getBytes(StandardCharsets.UTF_8)),
-                new java.io.StringReader(expected));
+    private static java.util.Optional<Comparison.Difference> compare(String trace, String expected) throws IOException {
+        return Comparison.firstDifference(REGISTRY, org.memshare.api.policy.SharePolicyFactories.load(
+                TraceEdgesTest.class.getClassLoader()), java.util.List.of(),
+                new ByteArrayInputStream(trace.getBytes(StandardCharsets.UTF_8)), new java.io.StringReader(expected));
     }
 }

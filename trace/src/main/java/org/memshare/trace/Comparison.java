@@ -1,5 +1,7 @@
 package org.memshare.trace;
 
+import static java.util.Objects.requireNonNull;
+
 import org.memshare.api.policy.SharePolicyFactories;
 
 import java.io.IOException;
@@ -18,8 +20,30 @@ import org.memshare.engine.plugin.ArchRegistry;
  */
 public final class Comparison {
     private static final int CONTEXT = 2;
+    private static final String LINE_ENDINGS = "  the outputs differ only in line endings or a final newline\n";
 
     private Comparison() {
+    }
+
+    /**
+     * The first difference between an expected output and an actual one.
+     *
+     * @param outputLine the 1-based number of the first output line that differs, or 0 when the
+     *     outputs differ only in line endings or a final newline
+     * @param expected that line of the expected output, without its line ending; empty past its end
+     * @param actual that line of the actual output; empty past its end
+     * @param description the difference for people: both lines, with a little context
+     */
+    public record Difference(int outputLine, Optional<String> expected, Optional<String> actual, String description) {
+        public Difference {
+            requireNonNull(expected, "expected is null");
+            requireNonNull(actual, "actual is null");
+            requireNonNull(description, "description is null");
+        }
+
+        static Difference lineEndings() {
+            return new Difference(0, Optional.empty(), Optional.empty(), LINE_ENDINGS);
+        }
     }
 
     /** The replay's output for {@code trace}, read line by line (LF or CRLF; see {@link TraceLines}). */
@@ -59,6 +83,12 @@ public final class Comparison {
     /** {@link #compare(ArchRegistry, InputStream, Reader)} with policies, as {@link #replay(ArchRegistry, SharePolicyFactories, List, String)}. */
     public static Optional<String> compare(ArchRegistry registry, SharePolicyFactories factories,
             List<SharePolicyFactories.Selected> extra, InputStream trace, Reader expected) throws IOException {
+        return firstDifference(registry, factories, extra, trace, expected).map(Difference::description);
+    }
+
+    /** {@link #compare(ArchRegistry, SharePolicyFactories, List, InputStream, Reader)}, with the difference's parts. */
+    public static Optional<Difference> firstDifference(ArchRegistry registry, SharePolicyFactories factories,
+            List<SharePolicyFactories.Selected> extra, InputStream trace, Reader expected) throws IOException {
         ComparingWriter comparing = new ComparingWriter(expected);
         new TraceReplayer(registry, comparing, null, factories, extra).replay(TraceLines.of(trace));
         return comparing.finish();
@@ -74,7 +104,7 @@ public final class Comparison {
         private boolean expectedEndsWithNewline = true;
         private boolean onlyLineEndingsDiffer;
         private int lineNumber;
-        private String difference;
+        private Difference difference;
         private IOException failure;
 
         ComparingWriter(Reader expected) {
@@ -142,7 +172,8 @@ public final class Comparison {
                     text.append("      ").append(strip(next)).append('\n');
                 }
             }
-            difference = text.toString();
+            difference = new Difference(lineNumber, Optional.ofNullable(want).map(ComparingWriter::strip),
+                    Optional.ofNullable(actual), text.toString());
         }
 
         private static String strip(String line) {
@@ -173,7 +204,7 @@ public final class Comparison {
         public void close() {
         }
 
-        Optional<String> finish() throws IOException {
+        Optional<Difference> finish() throws IOException {
             if (failure != null) {
                 throw failure;
             }
@@ -186,7 +217,7 @@ public final class Comparison {
                     lineNumber++;
                     describe(extra, null);
                 } else if (onlyLineEndingsDiffer || !expectedEndsWithNewline) {
-                    difference = "  the outputs differ only in line endings or a final newline\n";
+                    difference = Difference.lineEndings();
                 }
             }
             return Optional.ofNullable(difference);
@@ -195,6 +226,11 @@ public final class Comparison {
 
     /** Empty if {@code actual} equals {@code expected} byte for byte, else a description of the first difference. */
     public static Optional<String> difference(String expected, String actual) {
+        return firstDifference(expected, actual).map(Difference::description);
+    }
+
+    /** {@link #difference(String, String)}, with the difference's parts. */
+    public static Optional<Difference> firstDifference(String expected, String actual) {
         if (expected.equals(actual)) {
             return Optional.empty();
         }
@@ -206,8 +242,7 @@ public final class Comparison {
         }
         StringBuilder text = new StringBuilder();
         if (i == want.size() && i == got.size()) {
-            text.append("  the outputs differ only in line endings or a final newline\n");
-            return Optional.of(text.toString());
+            return Optional.of(Difference.lineEndings());
         }
         text.append("  first difference at output line ").append(i + 1).append(":\n");
         for (int k = Math.max(0, i - CONTEXT); k < i; k++) {
@@ -218,6 +253,7 @@ public final class Comparison {
         for (int k = i + 1; k < Math.min(want.size(), i + 1 + CONTEXT); k++) {
             text.append("      ").append(want.get(k)).append('\n');
         }
-        return Optional.of(text.toString());
+        return Optional.of(new Difference(i + 1, i < want.size() ? Optional.of(want.get(i)) : Optional.empty(),
+                i < got.size() ? Optional.of(got.get(i)) : Optional.empty(), text.toString()));
     }
 }

@@ -27,6 +27,10 @@ import org.memshare.engine.plugin.ArchRegistry;
  * if (result.errors() > 0) { ... }     // lines that printed "N: error ..."
  * }</pre>
  *
+ * <p>{@link Builder#explain()} adds the engine's reasons and decoded share descriptors as
+ * {@code #} comments, as {@code memshare replay --explain} does; {@link Builder#format} writes
+ * each line in a format of the caller's (each {@link ReplayLine} carries the reason and descriptor).
+ *
  * <p>Arch plugins and named sharing policies (for {@code init arch=} and {@code init policy=}) are
  * found with {@link java.util.ServiceLoader} in a class loader ({@link Builder#classLoader}; by
  * default the one that loaded memshare), as {@code --plugin} jars are by the command line. A
@@ -37,13 +41,15 @@ public final class Replay {
     private final SharePolicyFactories factories;
     private final List<SharePolicyFactories.Selected> policies;
     private final ReplayObserver observer;
+    private final LineFormat format;
 
     private Replay(ArchRegistry registry, SharePolicyFactories factories,
-            List<SharePolicyFactories.Selected> policies, ReplayObserver observer) {
+            List<SharePolicyFactories.Selected> policies, ReplayObserver observer, LineFormat format) {
         this.registry = registry;
         this.factories = factories;
         this.policies = policies;
         this.observer = observer;
+        this.format = format;
     }
 
     /** A replay with the bundled arches and policies, no extra policy and no observer. */
@@ -93,7 +99,7 @@ public final class Replay {
 
     private Result run(TraceLines lines, Writer out) throws IOException {
         TraceReplayer replayer = new TraceReplayer(registry, requireNonNull(out, "out is null"), observer,
-                factories, policies);
+                factories, policies, format);
         int errors = replayer.replay(lines);
         out.flush();
         return new Result(replayer.lineNumber(), errors, replayer.machine().isPresent());
@@ -106,6 +112,7 @@ public final class Replay {
         private SharePolicyFactories factories;
         private final List<String> policies = new ArrayList<>();
         private ReplayObserver observer;
+        private LineFormat format;
 
         private Builder() {
         }
@@ -151,6 +158,24 @@ public final class Replay {
         }
 
         /**
+         * Explains the output, as {@code memshare replay --explain}: every refusal, failure and
+         * fault ends in {@code " # "} and the engine's reason, and every share's result is followed
+         * by its decoded descriptor on lines starting with {@code #} ({@link LineFormat#explained()}).
+         */
+        public Builder explain() {
+            return format(LineFormat.explained());
+        }
+
+        /**
+         * Writes every output line through {@code format} instead of as the canonical text
+         * ({@link #explain()} is one such format); null for the canonical text.
+         */
+        public Builder format(LineFormat format) {
+            this.format = format;
+            return this;
+        }
+
+        /**
          * The replay.
          *
          * @throws IllegalArgumentException if a {@link #policy} names no policy found, or the
@@ -163,7 +188,7 @@ public final class Replay {
             for (String spec : policies) {
                 selected.add(found.resolve(spec));
             }
-            return new Replay(arches, found, List.copyOf(selected), observer);
+            return new Replay(arches, found, List.copyOf(selected), observer, format);
         }
     }
 }

@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.ArrayList;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
@@ -20,15 +18,19 @@ import org.memshare.api.arch.ArchConfig;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.policy.SharePolicyFactories;
 import org.memshare.api.spci.Constituent;
+import org.memshare.api.spci.Decoded;
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.MemoryRegionCodec;
 import org.memshare.api.spci.ReceiverAttributes;
+import org.memshare.engine.hypervisor.AccessResult;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
 import org.memshare.engine.machine.Machines;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.mm.MapResult;
+import org.memshare.engine.mm.ModeResult;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.plugin.ArchRegistry;
 import org.memshare.engine.spci.SpciResult;
@@ -39,6 +41,10 @@ import org.memshare.engine.spci.SpciResult;
  * Malformed lines and operations that cannot run (before a successful {@code init}, on a VM
  * that does not exist, a commit without its prepare) print {@code N: error <reason>}, change
  * nothing, and are counted; the replay goes on.
+ *
+ * <p>Every result carries the engine's reason when it is a refusal, failure or fault, and a
+ * share's its descriptor; a replayer given a {@link LineFormat} hands each output line with them
+ * to the format ({@code --explain}, {@code --json}), one without writes the canonical text alone.
  */
 public final class TraceReplayer {
     private static final int FLUSH_THRESHOLD = 1 << 16;
@@ -55,6 +61,10 @@ public final class TraceReplayer {
     private Machine machine;
     private Hypervisor hypervisor;
     private final ReplayObserver observer;
+    /** How output lines are written; null for the canonical text alone (the fast path). */
+    private final LineFormat format;
+    /** The operation being replayed, for the format; null on a malformed line. */
+    private Operation current;
     private int errors;
     private int lineNumber;
     /** The result of the operation run last, for the observer. */
@@ -79,6 +89,17 @@ public final class TraceReplayer {
      */
     public TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer,
             SharePolicyFactories policyFactories, List<SharePolicyFactories.Selected> extraPolicies) {
+        this(registry, sink, observer, policyFactories, extraPolicies, null);
+    }
+
+    /**
+     * A replayer that writes each output line through {@code format} (if not null), with the
+     * engine's reason and a share's descriptor, instead of as the canonical text alone.
+     */
+    public TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer,
+            SharePolicyFactories policyFactories, List<SharePolicyFactories.Selected> extraPolicies,
+            LineFormat format) {
+        this.format = format;
         this.registry = requireNonNull(registry, "registry is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.observer = observer;
@@ -143,12 +164,14 @@ public final class TraceReplayer {
     /** Executes one line, writing its output. */
     public void execute(ParsedLine line) {
         lineNumber = line.number();
+        current = null;
         if (line instanceof ParsedLine.Op op) {
+            current = op.operation();
             int errorsBefore = errors;
             execute(op.number(), op.operation());
             if (observer != null && errors == errorsBefore) {
                 observer.afterOperation(op.number(), op.operation(), lastResult, machine, hypervisor)
-                        .ifPresent(note -> result(op.number(), note));
+                        .ifPresent(note -> emit(op.number(), ReplayLine.Kind.NOTE, note, null, null));
             }
         } else if (line instanceof ParsedLine.Malformed malformed) {
             error(malformed.number(), malformed.reason());
@@ -186,9 +209,9 @@ public final class TraceReplayer {
         } else if (operation instanceof Operation.Unmap unmap) {
             Vm vm = vm(n, unmap.vm());
             if (vm != null) {
-                boolean ok = vm.table().unmap(PhysicalAddress.of(unmap.begin()), PhysicalAddress.of(unmap.end()),
-                        machine.pool());
-                result(n, ok ? "ok" : "fail");
+                MapResult done = vm.table().unmapResult(PhysicalAddress.of(unmap.begin()),
+                        PhysicalAddress.of(unmap.end()), machine.pool());
+                result(n, done.done() ? "ok" : "fail", done.reason());
             }
         } else if (operation instanceof Operation.Defrag defrag) {
             Vm vm = vm(n, defrag.vm());
@@ -199,9 +222,10 @@ public final class TraceReplayer {
         } else if (operation instanceof Operation.ModeQuery query) {
             Vm vm = vm(n, query.vm());
             if (vm != null) {
-                OptionalInt mode = vm.table().mode(IntermediatePhysicalAddress.of(query.begin()),
+                ModeResult mode = vm.table().modeResult(IntermediatePhysicalAddress.of(query.begin()),
                         IntermediatePhysicalAddress.of(query.end()));
-                result(n, mode.isPresent() ? "mode 0x" + Integer.toHexString(mode.getAsInt()) : "fail");
+                result(n, mode.mode().isPresent() ? "mode 0x" + Integer.toHexString(mode.mode().getAsInt()) : "fail",
+                        mode.reason());
             }
         } else if (operation instanceof Operation.Dump dump) {
             if (dump.vm() == Operation.Dump.STAGE1) {
@@ -221,9 +245,9 @@ public final class TraceReplayer {
             }
             MemoryRegion region = MemoryRegion.of(share.tag(), share.flags(),
                     List.of(ReceiverAttributes.of(share.to(), share.attrs())), constituents);
-            send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encode(region));
+            send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encode(region), region);
         } else if (operation instanceof Operation.ShareBytes bytes) {
-            send(n, bytes.type(), bytes.from(), bytes.to(), bytes.region());
+            send(n, bytes.type(), bytes.from(), bytes.to(), bytes.region(), null);
         } else if (operation instanceof Operation.Access access) {
             if (vm(n, access.vm()) != null) {
                 Hypervisor.Access kind = switch (access.kind()) {
@@ -231,16 +255,18 @@ public final class TraceReplayer {
                     case W -> Hypervisor.Access.WRITE;
                     case X -> Hypervisor.Access.EXECUTE;
                 };
-                result(n, hypervisor.canAccess(access.vm(), access.address(), kind) ? "ok" : "fault");
+                AccessResult done = hypervisor.accessResult(access.vm(), access.address(), kind);
+                result(n, done.allowed() ? "ok" : "fault", done.fault());
             }
         } else if (operation instanceof Operation.Read read) {
             if (vm(n, read.vm()) != null) {
-                OptionalLong value = hypervisor.read(read.vm(), read.address());
-                result(n, value.isPresent() ? "value 0x" + Long.toHexString(value.getAsLong()) : "fault");
+                AccessResult value = hypervisor.readResult(read.vm(), read.address());
+                result(n, value.allowed() ? "value 0x" + Long.toHexString(value.value()) : "fault", value.fault());
             }
         } else if (operation instanceof Operation.Write write) {
             if (vm(n, write.vm()) != null) {
-                result(n, hypervisor.write(write.vm(), write.address(), write.value()) ? "ok" : "fault");
+                AccessResult done = hypervisor.writeResult(write.vm(), write.address(), write.value());
+                result(n, done.allowed() ? "ok" : "fault", done.fault());
             }
         } else {
             error(n, "operation '" + name(operation) + "' is not supported yet");
@@ -266,22 +292,7 @@ public final class TraceReplayer {
             }
             policies.addAll(extraPolicies);
         }
-        MachineResult created;
-        if (init.paBits() < 1 || init.paBits() > 64) {
-            // No arch is asked: no machine has such a PA size, whatever its arch.
-            created = new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION,
-                    "pa_bits must be between 1 and 64");
-        } else {
-            MachineConfig config;
-            try {
-                config = new MachineConfig(init.arch(), new ArchConfig((int) init.paBits(), init.properties()), init.poolPages(),
-                        init.vms(), MachineConfig.DEFAULT_POOL_BASE);
-            } catch (IllegalArgumentException e) {
-                config = null;
-            }
-            created = config != null ? Machines.create(config, registry, policies)
-                    : new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, "bad configuration");
-        }
+        MachineResult created = create(init, policies);
         if (created instanceof MachineResult.Failed failed
                 && (failed.failure() == MachineResult.Failure.UNKNOWN_ARCH
                         || failed.failure() == MachineResult.Failure.BROKEN_PLUGIN
@@ -297,8 +308,25 @@ public final class TraceReplayer {
             hypervisor = ok.hypervisor();
             result(n, "ok");
         } else {
-            result(n, "fail");
+            result(n, "fail", ((MachineResult.Failed) created).message());
         }
+    }
+
+    /** The machine an {@code init} asks for, or why there is none (its message is the reason {@code fail} prints). */
+    private MachineResult create(Operation.Init init, List<SharePolicyFactories.Selected> policies) {
+        if (init.paBits() < 1 || init.paBits() > 64) {
+            // No arch is asked: no machine has such a PA size, whatever its arch.
+            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION,
+                    "pa_bits " + init.paBits() + " is not between 1 and 64");
+        }
+        MachineConfig config;
+        try {
+            config = new MachineConfig(init.arch(), new ArchConfig((int) init.paBits(), init.properties()),
+                    init.poolPages(), init.vms(), MachineConfig.DEFAULT_POOL_BASE);
+        } catch (IllegalArgumentException e) {
+            return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, e.getMessage());
+        }
+        return Machines.create(config, registry, policies);
     }
 
     private void mapRange(int n, Operation.MapRange map) {
@@ -310,12 +338,16 @@ public final class TraceReplayer {
         PhysicalAddress end = PhysicalAddress.of(map.end());
         PageTable table = vm.table();
         switch (map.kind()) {
-            case MAP -> result(n, table.map(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
+            case MAP -> {
+                MapResult done = table.mapResult(begin, end, map.mode(), machine.pool());
+                result(n, done.done() ? "ok" : "fail", done.reason());
+            }
             case PREPARE -> {
                 // A prepare that failed still pairs with its commit: Hafnium's commit would then
                 // allocate what the prepare could not, if the pool has it by then.
                 pendingPrepares.merge(PreparedRange.of(map), 1, Integer::sum);
-                result(n, table.prepare(begin, end, map.mode(), machine.pool()) ? "ok" : "fail");
+                MapResult done = table.prepareResult(begin, end, map.mode(), machine.pool());
+                result(n, done.done() ? "ok" : "fail", done.reason());
             }
             case COMMIT -> commit(n, map, table);
         }
@@ -362,14 +394,12 @@ public final class TraceReplayer {
      * prints the outcome and the region's bytes, and lets the receiver read and release the
      * message at once, so no mailbox stays busy inside a trace.
      */
-    private void send(int n, int type, int from, int to, byte[] region) {
+    private void send(int n, int type, int from, int to, byte[] region, MemoryRegion built) {
         byte[] message = MemoryRegionCodec.message(type, region);
         SpciResult outcome = hypervisor.send(from, to, message);
         if (outcome.isSuccess()) {
             hypervisor.release(to);
         }
-        lastResult = outcome.name();
-        out.append(n).append(": ").append(outcome.name()).append(" bytes=");
         // Into a reused buffer, then one append: a share prints a kilobyte of hex, and appending
         // it a character at a time cost more than the share's own checks.
         if (hex.length < 2 * region.length) {
@@ -379,7 +409,17 @@ public final class TraceReplayer {
             hex[2 * i] = HEX_DIGITS[(region[i] >> 4) & 0xf];
             hex[2 * i + 1] = HEX_DIGITS[region[i] & 0xf];
         }
-        out.append(hex, 0, 2 * region.length).append('\n');
+        if (format == null) {
+            lastResult = outcome.name();
+            out.append(n).append(": ").append(outcome.name()).append(" bytes=").append(hex, 0, 2 * region.length)
+                    .append('\n');
+            return;
+        }
+        Optional<MemoryRegion> fields = built != null ? Optional.of(built)
+                : MemoryRegionCodec.decode(region) instanceof Decoded.Ok ok ? Optional.of(ok.region()) : Optional.empty();
+        emit(n, ReplayLine.Kind.RESULT, outcome.name() + " bytes=" + new String(hex, 0, 2 * region.length),
+                outcome.reason(), new SpciDescriptor(type, from, to, fields));
+        lastResult = outcome.name();
     }
 
     private Vm vm(int n, int id) {
@@ -392,21 +432,32 @@ public final class TraceReplayer {
     }
 
     private void dump(int n, PageTable table) {
-        PageTableFormat format = table.format();
+        PageTableFormat arch = table.format();
         String prefix = n + ": ";
+        // The canonical fast path writes each entry straight into the output buffer.
+        StringBuilder entry = format == null ? out : new StringBuilder();
         table.visit((level, address, pte, kind) -> {
-            out.append(prefix).append('L').append(level).append(" 0x").append(Long.toHexString(address));
+            if (format == null) {
+                out.append(prefix);
+            } else {
+                entry.setLength(0);
+            }
+            entry.append('L').append(level).append(" 0x").append(Long.toHexString(address));
             switch (kind) {
-                case TABLE -> out.append(" table");
+                case TABLE -> entry.append(" table");
                 case BLOCK -> {
-                    long attrs = format.attrs(pte, level);
-                    out.append(" block attrs=0x").append(Long.toHexString(attrs))
-                            .append(" mode=0x").append(Integer.toHexString(format.stage2AttrsToMode(attrs)))
+                    long attrs = arch.attrs(pte, level);
+                    entry.append(" block attrs=0x").append(Long.toHexString(attrs))
+                            .append(" mode=0x").append(Integer.toHexString(arch.stage2AttrsToMode(attrs)))
                             .append(" pte=0x").append(Long.toHexString(pte));
                 }
-                case OTHER -> out.append(" other pte=0x").append(Long.toHexString(pte));
+                case OTHER -> entry.append(" other pte=0x").append(Long.toHexString(pte));
             }
-            out.append('\n');
+            if (format == null) {
+                out.append('\n');
+            } else {
+                emit(n, ReplayLine.Kind.ENTRY, entry.toString(), null, null);
+            }
             if (out.length() >= FLUSH_THRESHOLD) {
                 flush();
             }
@@ -415,13 +466,30 @@ public final class TraceReplayer {
     }
 
     private void result(int n, String text) {
+        result(n, text, null);
+    }
+
+    /** An operation's result, with the engine's reason when it is a refusal, failure or fault (else null or empty). */
+    private void result(int n, String text, String reason) {
         lastResult = text;
-        out.append(n).append(": ").append(text).append('\n');
+        emit(n, ReplayLine.Kind.RESULT, text, reason, null);
     }
 
     private void error(int n, String reason) {
         errors++;
-        result(n, "error " + reason);
+        lastResult = "error " + reason;
+        emit(n, ReplayLine.Kind.ERROR, lastResult, null, null);
+    }
+
+    /** Every output line goes through here: as canonical text, or to the format with what it explains. */
+    private void emit(int n, ReplayLine.Kind kind, String text, String reason, Descriptor descriptor) {
+        if (format == null) {
+            out.append(n).append(": ").append(text).append('\n');
+        } else {
+            format.append(new ReplayLine(n, kind, Optional.ofNullable(current), text,
+                    reason == null || reason.isEmpty() ? Optional.empty() : Optional.of(reason),
+                    Optional.ofNullable(descriptor)), out);
+        }
     }
 
     private static String name(Operation operation) {

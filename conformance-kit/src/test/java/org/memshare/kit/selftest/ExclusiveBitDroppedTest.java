@@ -41,7 +41,7 @@ class ExclusiveBitDroppedTest {
                 KitRun.failureMessages(results));
         String messages = KitRun.failureMessages(results);
         assertTrue(messages.contains("setup: VM 1 reads R|W|X|SHARED (0x47) where R|W|X (0x7) was mapped"), messages);
-        assertTrue(messages.contains("SHARE-6") && messages.contains("no lend transition from sender mode 0x47"), messages);
+        assertTrue(messages.contains("SHARE-6") && messages.contains("no lend transition from sender mode R|W|X|SHARED (0x47)"), messages);
     }
 
     /**

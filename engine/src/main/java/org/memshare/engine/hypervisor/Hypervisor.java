@@ -25,12 +25,14 @@ import org.memshare.engine.spci.SpciResult;
 public final class Hypervisor {
     /** What a VM may try to do to a byte of memory. */
     public enum Access {
-        READ(Mode.R), WRITE(Mode.W), EXECUTE(Mode.X);
+        READ(Mode.R, "read"), WRITE(Mode.W, "write"), EXECUTE(Mode.X, "execute");
 
         private final int modeBit;
+        private final String word;
 
-        Access(int modeBit) {
+        Access(int modeBit, String word) {
             this.modeBit = modeBit;
+            this.word = word;
         }
     }
 
@@ -151,24 +153,40 @@ public final class Hypervisor {
      * {@link #write}.
      */
     public boolean canAccess(int vmId, long address, Access access) {
+        return accessResult(vmId, address, access).allowed();
+    }
+
+    /** {@link #canAccess}, answering why the access faults: the VM's mode there, or why it has none. */
+    public AccessResult accessResult(int vmId, long address, Access access) {
         requireNonNull(access, "access is null");
         Optional<Vm> vm = machine.vm(vmId);
         if (vm.isEmpty()) {
-            return false;
+            return AccessResult.faulted(noVm(vmId));
         }
         vm.get().lock().lock();
         try {
-            return allows(vm.get(), address, access);
+            return check(vm.get(), address, access);
         } finally {
             vm.get().lock().unlock();
         }
     }
 
     /** The check itself; the caller holds the VM's lock. */
-    private static boolean allows(Vm vm, long address, Access access) {
-        OptionalInt mode = vm.table().mode(IntermediatePhysicalAddress.of(address),
-                IntermediatePhysicalAddress.of(address + 1));
-        return mode.isPresent() && (mode.getAsInt() & Mode.INVALID) == 0 && (mode.getAsInt() & access.modeBit) != 0;
+    private static AccessResult check(Vm vm, long address, Access access) {
+        IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(address);
+        IntermediatePhysicalAddress end = IntermediatePhysicalAddress.of(address + 1);
+        OptionalInt mode = vm.table().mode(begin, end);
+        if (mode.isEmpty()) {
+            return AccessResult.faulted("VM " + vm.id() + " has no mode at 0x" + Long.toHexString(address) + ": "
+                    + vm.table().modeResult(begin, end).reason());
+        }
+        int bits = mode.getAsInt();
+        if ((bits & Mode.INVALID) != 0 || (bits & access.modeBit) == 0) {
+            return AccessResult.faulted("VM " + vm.id() + " has no " + access.word + " access at 0x"
+                    + Long.toHexString(address) + ": mode " + Mode.describe(bits) + " (0x" + Integer.toHexString(bits)
+                    + ")" + ((bits & Mode.INVALID) != 0 ? ", not valid in its stage-2 table" : ""));
+        }
+        return AccessResult.ok();
     }
 
     /**
@@ -176,16 +194,23 @@ public final class Hypervisor {
      * fault. The check and the read happen under the VM's lock, so no share can slip between.
      */
     public OptionalLong read(int vmId, long address) {
+        AccessResult result = readResult(vmId, address);
+        return result.allowed() ? OptionalLong.of(result.value()) : OptionalLong.empty();
+    }
+
+    /** {@link #read}, answering why it faults. */
+    public AccessResult readResult(int vmId, long address) {
         Optional<Vm> vm = machine.vm(vmId);
-        if (vm.isEmpty() || (address & 7) != 0) {
-            return OptionalLong.empty();
+        if (vm.isEmpty()) {
+            return AccessResult.faulted(noVm(vmId));
+        }
+        if ((address & 7) != 0) {
+            return AccessResult.faulted(unaligned(address));
         }
         vm.get().lock().lock();
         try {
-            if (!allows(vm.get(), address, Access.READ)) {
-                return OptionalLong.empty();
-            }
-            return OptionalLong.of(machine.memory().read64(PhysicalAddress.of(address)));
+            AccessResult check = check(vm.get(), address, Access.READ);
+            return check.allowed() ? AccessResult.read(machine.memory().read64(PhysicalAddress.of(address))) : check;
         } finally {
             vm.get().lock().unlock();
         }
@@ -193,19 +218,35 @@ public final class Hypervisor {
 
     /** Writes 8 bytes at {@code address} (8-byte aligned) as VM {@code vmId}, checked and written under its lock; false on a fault. */
     public boolean write(int vmId, long address, long value) {
+        return writeResult(vmId, address, value).allowed();
+    }
+
+    /** {@link #write}, answering why it faults. */
+    public AccessResult writeResult(int vmId, long address, long value) {
         Optional<Vm> vm = machine.vm(vmId);
-        if (vm.isEmpty() || (address & 7) != 0) {
-            return false;
+        if (vm.isEmpty()) {
+            return AccessResult.faulted(noVm(vmId));
+        }
+        if ((address & 7) != 0) {
+            return AccessResult.faulted(unaligned(address));
         }
         vm.get().lock().lock();
         try {
-            if (!allows(vm.get(), address, Access.WRITE)) {
-                return false;
+            AccessResult check = check(vm.get(), address, Access.WRITE);
+            if (check.allowed()) {
+                machine.memory().write64(PhysicalAddress.of(address), value);
             }
-            machine.memory().write64(PhysicalAddress.of(address), value);
-            return true;
+            return check;
         } finally {
             vm.get().lock().unlock();
         }
+    }
+
+    private String noVm(int vmId) {
+        return "no VM " + vmId + " (this machine has VMs 1 to " + machine.vms().size() + ")";
+    }
+
+    private static String unaligned(long address) {
+        return "0x" + Long.toHexString(address) + " is not 8-byte aligned";
     }
 }

@@ -130,15 +130,31 @@ public final class MachineFactory {
             }
             Optional<Machine> machine = assembler.get().assemble(fresh);
             if (machine.isEmpty()) {
-                return new MachineResult.Failed(MachineResult.Failure.OUT_OF_MEMORY,
-                        "a pool of " + config.poolPages() + " pages cannot hold the root tables of "
-                                + config.vmCount() + " VMs and the hypervisor");
+                return new MachineResult.Failed(MachineResult.Failure.OUT_OF_MEMORY, tooSmall(config, arch.format()));
             }
             scope.seed(MachineModule.MACHINE, machine.get());
             return new MachineResult.Created(machine.get(), hypervisor.get());
         } finally {
             scope.exit(outer);
         }
+    }
+
+    /**
+     * Why the pool cannot hold the root tables: how many pages they need. The pool is one chunk
+     * from a 1 MiB-aligned base; the stage-1 root comes first, then each VM's root, a concatenated
+     * root aligned to its table count (the pages skipped for that stay unused by the roots).
+     */
+    private static String tooSmall(MachineConfig config, PageTableFormat format) {
+        int stage1 = format.rootTableCount(Stage.STAGE1);
+        int stage2 = format.rootTableCount(Stage.STAGE2);
+        long needed = stage1;
+        for (int vm = 0; vm < config.vmCount(); vm++) {
+            needed = (needed + stage2 - 1) / stage2 * stage2 + stage2;
+        }
+        return "a pool of " + config.poolPages() + " page" + (config.poolPages() == 1 ? "" : "s")
+                + " cannot hold the root tables, which need " + needed + ": " + stage1 + " for the hypervisor's stage-1 root"
+                + (config.vmCount() == 0 ? "" : " and " + stage2 + " for each of " + config.vmCount() + " VMs' stage-2 roots"
+                        + (needed > stage1 + (long) stage2 * config.vmCount() ? " (aligned to " + stage2 + " pages)" : ""));
     }
 
     @Override

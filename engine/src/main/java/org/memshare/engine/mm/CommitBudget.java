@@ -3,10 +3,10 @@ package org.memshare.engine.mm;
 import org.memshare.api.arch.PageTableFormat;
 
 /**
- * A dry run of a commit walk that changes nothing: it makes the walk's decisions on the real
- * tables, and on scratch tables standing for the tables the walk would create, counting the
- * tables the walk would allocate and free, in walk order, against what the pool holds. It
- * aborts at the first allocation the pool could not supply.
+ * A dry run of a commit (or prepare) walk that changes nothing: it makes the walk's decisions on
+ * the real tables, and on scratch tables standing for the tables the walk would create, counting
+ * the tables the walk would allocate and (a commit) free, in walk order, against what the pool
+ * holds. It aborts at the first allocation the pool could not supply.
  */
 final class CommitBudget implements TableVisitor {
     private final PageTableFormat format;
@@ -17,7 +17,9 @@ final class CommitBudget implements TableVisitor {
 
     private long attrs;
     private boolean unmap;
+    private boolean commit;
     private long available;
+    private long taken;
 
     CommitBudget(PageTableFormat format, Geometry geometry, ScratchTables scratch, Walker subtreeWalker) {
         this.format = format;
@@ -27,12 +29,27 @@ final class CommitBudget implements TableVisitor {
         this.counter = new TableCounter();
     }
 
-    /** Sets up the next dry run against a pool holding {@code available} entries. */
+    /** Sets up the next dry run of a commit against a pool holding {@code available} entries. */
     CommitBudget reset(long attrs, boolean unmap, long available) {
+        return reset(attrs, unmap, true, available);
+    }
+
+    /**
+     * Sets up the next dry run of a commit or, with {@code commit} false, of a prepare (which
+     * frees nothing and never walks into a table of pages, as {@link UpdateVisitor} does).
+     */
+    CommitBudget reset(long attrs, boolean unmap, boolean commit, long available) {
         this.attrs = attrs;
         this.unmap = unmap;
+        this.commit = commit;
         this.available = available;
+        this.taken = 0;
         return this;
+    }
+
+    /** How many tables the last dry run took from the pool. */
+    long taken() {
+        return taken;
     }
 
     @Override
@@ -48,21 +65,25 @@ final class CommitBudget implements TableVisitor {
             return SKIP;
         }
         if (step == UpdateStep.REPLACE) {
-            if (flag == TABLE_PRE) {
+            if (commit && flag == TABLE_PRE) {
                 // Scratch tables hold no table entries, so this is a real table.
                 available += counter.tablesUnder(pte, level, address);
             }
             return SKIP;
         }
+        long next;
         if (flag == TABLE_PRE) {
-            return format.tableAddress(pte, level);
+            next = format.tableAddress(pte, level);
+        } else {
+            if (available == 0) {
+                return ABORT;
+            }
+            available--;
+            taken++;
+            UpdateStep.fillSplit(format, geometry, scratch.scratch(level - 1), pte, level);
+            next = ScratchTables.addressOf(level - 1);
         }
-        if (available == 0) {
-            return ABORT;
-        }
-        available--;
-        UpdateStep.fillSplit(format, geometry, scratch.scratch(level - 1), pte, level);
-        return ScratchTables.addressOf(level - 1);
+        return !commit && level == 1 ? SKIP : next;
     }
 
     /** Counts the tables under a table entry, that table included. */

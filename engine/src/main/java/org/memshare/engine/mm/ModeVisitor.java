@@ -7,6 +7,10 @@ final class ModeVisitor implements TableVisitor {
     private final PageTableFormat format;
     private boolean seen;
     private long attrs;
+    private long firstAddress;
+    /** Where the walk found other attributes, and which, after it aborted. */
+    private long otherAddress;
+    private long otherAttrs;
 
     ModeVisitor(PageTableFormat format) {
         this.format = format;
@@ -23,9 +27,24 @@ final class ModeVisitor implements TableVisitor {
         return seen;
     }
 
-    /** The attributes every leaf seen had. */
+    /** The attributes every leaf seen had (after an abort: the first leaf's). */
     long attrs() {
         return attrs;
+    }
+
+    /** The address the first leaf was seen at. */
+    long firstAddress() {
+        return firstAddress;
+    }
+
+    /** After an abort: the address of the first leaf whose attributes differ. */
+    long otherAddress() {
+        return otherAddress;
+    }
+
+    /** After an abort: that leaf's attributes. */
+    long otherAttrs() {
+        return otherAttrs;
     }
 
     @Override
@@ -38,8 +57,11 @@ final class ModeVisitor implements TableVisitor {
         long entryAttrs = format.attrs(table[index], level);
         if (!seen) {
             attrs = entryAttrs;
+            firstAddress = address;
             seen = true;
         } else if (entryAttrs != attrs) {
+            otherAddress = address;
+            otherAttrs = entryAttrs;
             return ABORT;
         }
         return SKIP;

@@ -173,6 +173,44 @@ public final class PageTable {
         return true;
     }
 
+    /**
+     * {@link #map}, answering why it failed: the pool ran out, with how many free pages it had
+     * and how many new tables the map needs (counted by a dry run, on failure only).
+     */
+    public MapResult mapResult(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        return map(begin, end, mode, pool) ? MapResult.ok() : ranOut("map", begin, end, mode);
+    }
+
+    /** {@link #unmap}, answering why it failed, as {@link #mapResult}. */
+    public MapResult unmapResult(PhysicalAddress begin, PhysicalAddress end, PagePool pool) {
+        return unmap(begin, end, pool) ? MapResult.ok() : ranOut("unmap", begin, end, Mode.UNMAPPED_MASK);
+    }
+
+    /** {@link #prepare}, answering why it failed, as {@link #mapResult}. */
+    public MapResult prepareResult(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
+        return prepare(begin, end, mode, pool) ? MapResult.ok() : ranOut("prepare", begin, end, mode);
+    }
+
+    /**
+     * The reason of an update whose prepare walk, the last walk made, ran out of pool: it took
+     * every page the pool had, and a dry run from where it stopped counts the tables still missing.
+     */
+    private MapResult ranOut(String operation, PhysicalAddress begin, PhysicalAddress end, int mode) {
+        long had = update.allocated();
+        long needed = had + tablesMissing(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode));
+        return MapResult.failed("the page pool had " + (had == 0 ? "no free pages" : had == 1 ? "1 free page"
+                : had + " free pages") + ", the " + operation + " needs " + needed + " new table" + (needed == 1 ? "" : "s"));
+    }
+
+    /** How many tables a prepare of the range would take from the pool, as the table is now. */
+    private long tablesMissing(long begin, long end, long attrs, boolean unmap) {
+        budgetReady();
+        end = clampedEnd(end);
+        begin = format.clearPa(begin);
+        budgetWalker.walk(begin, end, budget.reset(attrs, unmap, false, Long.MAX_VALUE));
+        return budget.taken();
+    }
+
     /** Removes every mapping in {@code [begin, end)}; false (nothing changed) if the pool ran out. */
     public boolean unmap(PhysicalAddress begin, PhysicalAddress end, PagePool pool) {
         requireNonNull(begin, "begin is null");
@@ -219,14 +257,18 @@ public final class PageTable {
 
     /** The dry run of {@link #commit}: whether its walk never asks more of the pool than it then holds. */
     private boolean fitsBudget(long begin, long end, long attrs, boolean unmap, long available) {
+        budgetReady();
+        end = clampedEnd(end);
+        begin = format.clearPa(begin);
+        return budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available));
+    }
+
+    private void budgetReady() {
         if (budget == null) {
             ScratchTables scratch = new ScratchTables(memory, geometry.maxLevel());
             budgetWalker = new Walker(format, geometry, scratch, null, root);
             budget = new CommitBudget(format, geometry, scratch, subtreeWalker);
         }
-        end = clampedEnd(end);
-        begin = format.clearPa(begin);
-        return budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available));
     }
 
     /**
@@ -332,6 +374,43 @@ public final class PageTable {
             return OptionalInt.empty();
         }
         return OptionalInt.of(format.stage2AttrsToMode(modeScan.attrs()));
+    }
+
+    /**
+     * {@link #mode}, answering why there is no mode: the range is empty or ends beyond the
+     * address space, or it holds entries of different attributes (the first two are named).
+     */
+    public ModeResult modeResult(IntermediatePhysicalAddress begin, IntermediatePhysicalAddress end) {
+        OptionalInt mode = mode(begin, end);
+        if (mode.isPresent()) {
+            return ModeResult.of(mode.getAsInt());
+        }
+        long first = roundDownToPage(begin.value());
+        long last = roundUpToPage(end.value());
+        if (Long.compareUnsigned(last, geometry.addressSpaceEnd()) > 0) {
+            return ModeResult.none("the range ends at " + hex(last) + ", beyond the address space (it ends at "
+                    + hex(geometry.addressSpaceEnd()) + ")");
+        }
+        if (Long.compareUnsigned(first, last) >= 0) {
+            return ModeResult.none("the range " + hex(first) + ".." + hex(last) + " is empty"
+                    + (last == end.value() ? "" : " (its end " + hex(end.value()) + " rounds up to the page at " + hex(last)
+                            + (last == 0 ? ", wrapping" : "") + ")"));
+        }
+        if (!modeScan.seen()) {
+            return ModeResult.none("no entry covers the range");
+        }
+        return ModeResult.none("the range has more than one mode: " + describe(modeScan.attrs()) + " at "
+                + hex(modeScan.firstAddress()) + ", " + describe(modeScan.otherAttrs()) + " at "
+                + hex(modeScan.otherAddress()));
+    }
+
+    private String describe(long attrs) {
+        int mode = format.stage2AttrsToMode(attrs);
+        return Mode.describe(mode) + " (0x" + Integer.toHexString(mode) + ")";
+    }
+
+    private static String hex(long value) {
+        return "0x" + Long.toHexString(value);
     }
 
     /** Visits every present entry depth first, root tables in order, entries in address order. */

@@ -18,6 +18,8 @@ final class UpdateVisitor implements TableVisitor {
     private boolean unmap;
     private boolean commit;
     private PagePool pool;
+    /** Tables this walk took from the pool, for the reason of a walk that ran out. */
+    private long allocated;
 
     UpdateVisitor(PageTableFormat format, Geometry geometry, TableMemory memory, EntryWriter writer) {
         this.format = format;
@@ -32,7 +34,13 @@ final class UpdateVisitor implements TableVisitor {
         this.unmap = unmap;
         this.commit = commit;
         this.pool = pool;
+        this.allocated = 0;
         return this;
+    }
+
+    /** How many tables the last walk took from the pool. */
+    long allocated() {
+        return allocated;
     }
 
     /** Drops the reference to the pool once the walk is over. */
@@ -78,6 +86,7 @@ final class UpdateVisitor implements TableVisitor {
         if (subtablePa == PagePool.NO_ENTRY) {
             return ABORT;
         }
+        allocated++;
         UpdateStep.fillSplit(format, geometry, memory.table(subtablePa), pte, level);
         writer.write(table, index, level, address, format.tablePte(level, subtablePa), pool);
         return subtablePa;

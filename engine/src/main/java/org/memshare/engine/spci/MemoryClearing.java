@@ -2,6 +2,8 @@ package org.memshare.engine.spci;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.CacheMaintenance;
@@ -10,6 +12,7 @@ import org.memshare.api.mode.Mode;
 import org.memshare.api.pool.PagePool;
 import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.MemoryRegion;
+import org.memshare.engine.mm.MapResult;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.pool.DefaultPagePool;
 
@@ -39,14 +42,20 @@ final class MemoryClearing {
      * Clears every constituent of {@code region}. Constituents already cleared stay cleared when
      * a later one fails.
      *
-     * @return false if the pool ran out mapping a constituent
+     * @return empty, or why not all are cleared: the pool ran out mapping a constituent
      */
-    boolean clear(MemoryRegion region) {
+    Optional<String> clear(MemoryRegion region) {
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         try {
-            for (Constituent c : region.constituents()) {
-                if (!clear(c, local)) {
-                    return false;
+            List<Constituent> constituents = region.constituents();
+            for (int i = 0; i < constituents.size(); i++) {
+                Constituent c = constituents.get(i);
+                MapResult mapped = clear(c, local);
+                if (!mapped.done()) {
+                    return Optional.of("the page pool ran out clearing constituent " + i + " (0x"
+                            + Long.toHexString(c.address()) + ", " + c.pageCount() + (c.pageCount() == 1 ? " page" : " pages")
+                            + "), mapping it into the hypervisor's stage-1 table: " + mapped.reason()
+                            + (i > 0 ? "; the constituents before it stay cleared" : ""));
                 }
             }
             stage1Lock.lock();
@@ -55,13 +64,13 @@ final class MemoryClearing {
             } finally {
                 stage1Lock.unlock();
             }
-            return true;
+            return Optional.empty();
         } finally {
             local.fini();
         }
     }
 
-    private boolean clear(Constituent c, PagePool local) {
+    private MapResult clear(Constituent c, PagePool local) {
         PhysicalAddress begin = PhysicalAddress.of(c.address());
         PhysicalAddress end = PhysicalAddress.of(c.end());
         stage1Lock.lock();
@@ -69,14 +78,15 @@ final class MemoryClearing {
             // The seed took a mapping at physical address 0 for a failure (a null pointer); here
             // page 0 is cleared like any other. A constituent beyond stage 1's reach is clamped
             // away by the map, as in Hafnium, and still zeroed: the model has physical access.
-            if (!stage1.map(begin, end, Mode.W, local)) {
+            MapResult mapped = stage1.mapResult(begin, end, Mode.W, local);
+            if (!mapped.done()) {
                 stage1.defrag(local);
-                return false;
+                return mapped;
             }
             memory.zero(begin, c.sizeBytes());
             cache.flushDataCache(begin.toVa(), c.sizeBytes());
             stage1.unmap(begin, end, local);
-            return true;
+            return mapped;
         } finally {
             stage1Lock.unlock();
         }

@@ -19,6 +19,7 @@ import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.mm.MapResult;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.pool.DefaultPagePool;
 
@@ -197,10 +198,15 @@ public final class MemorySharing {
         }
         Optional<Transitions.Outcome> next = Transitions.next(type, senderMode, receiverMode, receiverPermissions);
         if (next.isEmpty()) {
-            return invalid("no " + type.traceName() + " transition from sender mode 0x" + Integer.toHexString(senderMode)
-                    + " and receiver mode 0x" + Integer.toHexString(receiverMode));
+            return invalid("no " + type.traceName() + " transition from sender mode " + describe(senderMode)
+                    + " and receiver mode " + describe(receiverMode));
         }
         return new Plan(senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
+    }
+
+    /** {@code R|W|X|INVALID (0x17)}. */
+    private static String describe(int mode) {
+        return Mode.describe(mode) + " (0x" + Integer.toHexString(mode) + ")";
     }
 
     private static Refusal invalid(String reason) {
@@ -212,16 +218,21 @@ public final class MemorySharing {
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         SpciResult result;
         try {
-            if (!prepareAll(from.table(), region, plan.newSenderMode(), pool)
-                    || !prepareAll(to.table(), region, plan.newReceiverMode(), pool)) {
-                result = SpciResult.error(SpciError.NO_MEMORY, "the page pool ran out while preparing the tables");
+            String unprepared = prepareAll(from, "sender", region, plan.newSenderMode(), pool);
+            if (unprepared == null) {
+                unprepared = prepareAll(to, "receiver", region, plan.newReceiverMode(), pool);
+            }
+            if (unprepared != null) {
+                result = SpciResult.error(SpciError.NO_MEMORY, unprepared + "; nothing changed");
             } else {
                 commitAll(from.table(), region, plan.newSenderMode(), local);
-                if (region.clearRequested() && !clearing.clear(region)) {
+                Optional<String> uncleared = region.clearRequested() ? clearing.clear(region) : Optional.empty();
+                if (uncleared.isPresent()) {
                     // The sender's tables were prepared for its old mode too, and the pages its
                     // commit freed wait in the local pool, so this cannot run out.
                     commitAll(from.table(), region, plan.senderMode(), local);
-                    result = SpciResult.error(SpciError.NO_MEMORY, "the page pool ran out while clearing the memory");
+                    result = SpciResult.error(SpciError.NO_MEMORY, uncleared.get()
+                            + "; the sender keeps its memory, and no mode changed");
                 } else {
                     commitAll(to.table(), region, plan.newReceiverMode(), pool);
                     result = SpciResult.success();
@@ -235,13 +246,20 @@ public final class MemorySharing {
         return result;
     }
 
-    private static boolean prepareAll(PageTable table, MemoryRegion region, int mode, PagePool pool) {
-        for (Constituent c : region.constituents()) {
-            if (!table.prepare(PhysicalAddress.of(c.address()), PhysicalAddress.of(c.end()), mode, pool)) {
-                return false;
+    /** Prepares {@code vm}'s table for every constituent: null if done, else why not (the pool ran out). */
+    private static String prepareAll(Vm vm, String role, MemoryRegion region, int mode, PagePool pool) {
+        List<Constituent> constituents = region.constituents();
+        for (int i = 0; i < constituents.size(); i++) {
+            Constituent c = constituents.get(i);
+            MapResult prepared = vm.table().prepareResult(PhysicalAddress.of(c.address()), PhysicalAddress.of(c.end()),
+                    mode, pool);
+            if (!prepared.done()) {
+                return "the page pool ran out preparing the " + role + "'s table (VM " + vm.id() + ") for constituent "
+                        + i + " (0x" + Long.toHexString(c.address()) + ", " + c.pageCount()
+                        + (c.pageCount() == 1 ? " page" : " pages") + "): " + prepared.reason();
             }
         }
-        return true;
+        return null;
     }
 
     private static void commitAll(PageTable table, MemoryRegion region, int mode, PagePool pool) {
