@@ -1,35 +1,63 @@
-package org.memshare.engine.spci;
+package org.memshare.engine.sharing;
 
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.CacheMaintenance;
 import org.memshare.api.memory.PhysicalMemory;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.pool.PagePool;
-import org.memshare.api.spci.Constituent;
-import org.memshare.api.spci.MemoryRegion;
+import org.memshare.engine.machine.Machine;
 import org.memshare.engine.mm.MapResult;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.pool.DefaultPagePool;
 
 /**
- * Zeroes a region's constituents the way Hafnium's {@code api_clear_memory_region} does: each
- * constituent in turn is mapped writable into the hypervisor's stage-1 table, zeroed, flushed
- * from the data cache and unmapped; then the stage-1 table is defragmented. Tables come from a
- * local pool that falls back to the machine's, so the pool counts match the reference.
+ * Zeroes runs of pages the way Hafnium clears memory it shares ({@code api_clear_memory_region}
+ * at the seed, {@code ffa_clear_memory_constituents} on main): each run in turn is mapped
+ * writable into the hypervisor's stage-1 table, zeroed, flushed from the data cache and unmapped;
+ * then the stage-1 table is defragmented. Tables come from a local pool that falls back to the
+ * machine's, so the pool counts match the reference.
  */
-final class MemoryClearing {
+public final class MemoryClearing {
     private final PageTable stage1;
     private final ReentrantLock stage1Lock;
     private final PhysicalMemory memory;
     private final CacheMaintenance cache;
     private final DefaultPagePool pool;
 
-    MemoryClearing(PageTable stage1, ReentrantLock stage1Lock, PhysicalMemory memory, CacheMaintenance cache,
+    /**
+     * What a clear came to: every run cleared, or the run whose stage-1 mapping ran out of pool
+     * and why, in words for people.
+     *
+     * @param run the index of the run the clear stopped at, -1 when every run was cleared
+     * @param reason empty when every run was cleared; otherwise where and why it stopped
+     */
+    public record Result(int run, String reason) {
+        private static final Result DONE = new Result(-1, "");
+
+        public Result {
+            requireNonNull(reason, "reason is null");
+        }
+
+        /** Every run was cleared. */
+        public static Result done() {
+            return DONE;
+        }
+
+        /** The clear stopped at {@code run}, for {@code reason}; the runs before it stay cleared. */
+        public static Result failed(int run, String reason) {
+            return new Result(run, reason);
+        }
+
+        public boolean isDone() {
+            return run < 0;
+        }
+    }
+
+    public MemoryClearing(PageTable stage1, ReentrantLock stage1Lock, PhysicalMemory memory, CacheMaintenance cache,
             DefaultPagePool pool) {
         this.stage1 = requireNonNull(stage1, "stage1 is null");
         this.stage1Lock = requireNonNull(stage1Lock, "stage1Lock is null");
@@ -38,22 +66,25 @@ final class MemoryClearing {
         this.pool = requireNonNull(pool, "pool is null");
     }
 
+    /** The clearing of {@code machine}'s memory through its hypervisor stage-1 table. */
+    public static MemoryClearing of(Machine machine) {
+        return new MemoryClearing(machine.hypervisorTable(), machine.stage1Lock(), machine.memory(),
+                machine.arch().cache(), machine.pool());
+    }
+
     /**
-     * Clears every constituent of {@code region}. Constituents already cleared stay cleared when
-     * a later one fails.
+     * Clears every run, in order. Runs already cleared stay cleared when a later one fails.
      *
-     * @return empty, or why not all are cleared: the pool ran out mapping a constituent
+     * @return done, or the run whose stage-1 mapping ran out of pool, with the map's reason
      */
-    Optional<String> clear(MemoryRegion region) {
+    public Result clear(List<PageRun> runs) {
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         try {
-            List<Constituent> constituents = region.constituents();
-            for (int i = 0; i < constituents.size(); i++) {
-                Constituent c = constituents.get(i);
-                MapResult mapped = clear(c, local);
+            for (int i = 0; i < runs.size(); i++) {
+                PageRun run = runs.get(i);
+                MapResult mapped = clear(run, local);
                 if (!mapped.done()) {
-                    return Optional.of("the page pool ran out clearing constituent " + i + " (0x"
-                            + Long.toHexString(c.address()) + ", " + c.pageCount() + (c.pageCount() == 1 ? " page" : " pages")
+                    return Result.failed(i, "the page pool ran out clearing constituent " + i + " (" + run.describe()
                             + "), mapping it into the hypervisor's stage-1 table: " + mapped.reason()
                             + (i > 0 ? "; the constituents before it stay cleared" : ""));
                 }
@@ -64,13 +95,13 @@ final class MemoryClearing {
             } finally {
                 stage1Lock.unlock();
             }
-            return Optional.empty();
+            return Result.done();
         } finally {
             local.fini();
         }
     }
 
-    private MapResult clear(Constituent c, PagePool local) {
+    private MapResult clear(PageRun c, PagePool local) {
         PhysicalAddress begin = PhysicalAddress.of(c.address());
         PhysicalAddress end = PhysicalAddress.of(c.end());
         stage1Lock.lock();
