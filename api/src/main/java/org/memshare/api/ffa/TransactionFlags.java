@@ -49,9 +49,18 @@ public record TransactionFlags(int value) {
     private static final int TRANSACTION_TYPE_SHIFT = 3;
     private static final int HINT_SHIFT = 5;
 
-    /** Whether every bit of {@code mask} is set. */
+    /**
+     * Whether EVERY bit of {@code mask} is set: right for one flag ({@code has(CLEAR)}), wrong for
+     * a field that must be zero ({@code has(ADDRESS_RANGE_HINT_MASK)} is false for a hint of 1);
+     * ask {@link #any} for that.
+     */
     public boolean has(int mask) {
         return (value & mask) == mask;
+    }
+
+    /** Whether ANY bit of {@code mask} is set: {@code any(ADDRESS_RANGE_HINT_MASK)} for a hint that is not 0. */
+    public boolean any(int mask) {
+        return (value & mask) != 0;
     }
 
     /** Bit 0. */

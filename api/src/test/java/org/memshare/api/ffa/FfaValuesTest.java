@@ -194,6 +194,24 @@ class FfaValuesTest {
     }
 
     @Test
+    void hasAsksForEveryBitOfAMaskAndAnyForOneOfThem() {
+        // A hint of 1 (bit 5 alone) is in the field: any says so, has does not (ffa-diffs B1).
+        TransactionFlags hintOne = new TransactionFlags(1 << 5);
+        assertTrue(hintOne.any(TransactionFlags.ADDRESS_RANGE_HINT_MASK));
+        assertFalse(hintOne.has(TransactionFlags.ADDRESS_RANGE_HINT_MASK));
+        assertTrue(new TransactionFlags(0xf << 5).has(TransactionFlags.ADDRESS_RANGE_HINT_MASK));
+        for (int bit = 0; bit < 32; bit++) {
+            TransactionFlags one = new TransactionFlags(1 << bit);
+            boolean inHint = bit >= 5 && bit <= 8;
+            assertEquals(inHint, one.any(TransactionFlags.ADDRESS_RANGE_HINT_MASK), "bit " + bit);
+            assertEquals(bit >= 11, one.any(TransactionFlags.MBZ_MASK), "bit " + bit);
+            assertEquals(bit == 0, one.has(TransactionFlags.CLEAR) && one.any(TransactionFlags.CLEAR), "bit " + bit);
+        }
+        assertFalse(TransactionFlags.NONE.any(-1));
+        assertTrue(TransactionFlags.NONE.has(0), "every bit of no bits is set");
+    }
+
+    @Test
     void shareKinds() {
         assertEquals(List.of(3, 2, 1), java.util.Arrays.stream(FfaShareKind.values()).map(FfaShareKind::transactionType).toList());
         assertEquals(0x8400_0071, FfaShareKind.DONATE.functionId());

@@ -147,16 +147,18 @@ final class RetrieveFlow {
             return refuse(FfaCheck.RETRIEVE_CALLER_NOT_BORROWER, "VM %d is not a receiver of %s", caller.id(),
                     Handle.toString(s.handle));
         }
-        if ((r.flags() & TransactionFlags.HINT_VALID) != 0) {
+        if (flags.any(TransactionFlags.HINT_VALID)) {
             return refuse(FfaCheck.RETRIEVE_HINT_VALID, "flags 0x%x", r.flags());
         }
-        if ((r.flags() & TransactionFlags.ADDRESS_RANGE_HINT_MASK) != 0) {
-            return refuse(FfaCheck.RETRIEVE_HINT, "flags 0x%x", r.flags());
+        // Any bit of the 4-bit field, as Hafnium: a hint of 1 is refused as much as one of 15.
+        if (flags.any(TransactionFlags.ADDRESS_RANGE_HINT_MASK)) {
+            return refuse(FfaCheck.RETRIEVE_HINT, "flags 0x%x: address-range hint %d, bits 8-5 must be 0", r.flags(),
+                    flags.addressRangeHint());
         }
         if (flags.mbzBits() != 0) {
             return refuse(FfaCheck.RETRIEVE_FLAGS_MBZ, "flags 0x%x", r.flags());
         }
-        if (s.kind == FfaShareKind.SHARE && (r.flags() & CLEAR_FLAGS) != 0) {
+        if (s.kind == FfaShareKind.SHARE && flags.any(CLEAR_FLAGS)) {
             return refuse(FfaCheck.RETRIEVE_CLEAR_ON_SHARE, "flags 0x%x on a share", r.flags());
         }
         if (flags.clear() && !stored.flags().clear()) {
@@ -207,7 +209,7 @@ final class RetrieveFlow {
             }
             if (isCaller) {
                 granted = grant.granted();
-                if (granted.dataAccess() == MemoryPermissions.DataAccess.RO && (r.flags() & CLEAR_FLAGS) != 0) {
+                if (granted.dataAccess() == MemoryPermissions.DataAccess.RO && flags.any(CLEAR_FLAGS)) {
                     return refuse(FfaCheck.RETRIEVE_CLEAR_READ_ONLY, "clear flags 0x%x with RO", r.flags() & CLEAR_FLAGS);
                 }
             }

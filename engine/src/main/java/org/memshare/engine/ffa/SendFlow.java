@@ -213,7 +213,7 @@ final class SendFlow {
             return refused(FfaCheck.SEND_CONSTITUENT_COUNT, "%d bytes of constituents for a count of %d",
                     constituentBytes, announced);
         }
-        if ((tx.flags().value() & ~TransactionFlags.CLEAR) != 0) {
+        if (tx.flags().any(~TransactionFlags.CLEAR)) {
             return refused(FfaCheck.SEND_FLAGS_OTHER_THAN_CLEAR, "flags 0x%x", tx.flags().value());
         }
         List<EndpointAccess> receivers = tx.receivers();
