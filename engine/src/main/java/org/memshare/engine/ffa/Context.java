@@ -41,7 +41,8 @@ final class Context {
     Context(Machine machine, ModeScan.Rule modeRule) {
         this.machine = machine;
         this.pool = machine.pool();
-        this.update = new TableUpdate(pool, MemoryClearing.of(machine));
+        // Hafnium main's clear keeps the stage-1 tables it maps with (the lead's decision B2).
+        this.update = new TableUpdate(pool, MemoryClearing.of(machine, MemoryClearing.Stage1.KEPT));
         this.policies = new PolicyHook(machine.policies());
         this.table = new ShareStateTable(pool);
         this.modeRule = modeRule;

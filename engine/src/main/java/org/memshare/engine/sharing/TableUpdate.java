@@ -22,9 +22,10 @@ import org.memshare.engine.pool.DefaultPagePool;
  *   <li>commit the parties listed {@linkplain #clearBetween(Party...) before the clear}, into a
  *       local pool that falls back to the machine's, so the tables their commit frees stay at
  *       hand;</li>
- *   <li>if asked, clear the memory; if that runs out, commit those parties' old modes back (from
- *       the local pool, which cannot run out: their tables were prepared for the old mode too)
- *       and fail;</li>
+ *   <li>if asked, clear the memory (a clear that keeps its stage-1 tables takes them from the
+ *       local pool, as Hafnium main's clear takes them from its rollback pool); if that runs out,
+ *       commit those parties' old modes back (from the local pool, which cannot run out: their
+ *       tables were prepared for the old mode too) and fail;</li>
  *   <li>commit the parties listed after the clear, into the machine's pool;</li>
  *   <li>hand the local pool back, and defragment every party's table, last party first, whether
  *       the update succeeded or not.</li>
@@ -148,7 +149,7 @@ public final class TableUpdate {
                 for (Party party : plan.beforeClear()) {
                     commitAll(party.table(), runs, party.newMode(), local);
                 }
-                MemoryClearing.Result cleared = clear ? clearing.clear(runs) : MemoryClearing.Result.done();
+                MemoryClearing.Result cleared = clear ? clearing.clear(runs, local) : MemoryClearing.Result.done();
                 if (!cleared.isDone()) {
                     for (Party party : plan.beforeClear()) {
                         commitAll(party.table(), runs, party.oldMode(), local);

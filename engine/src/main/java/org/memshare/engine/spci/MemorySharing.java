@@ -49,7 +49,7 @@ public final class MemorySharing {
     public MemorySharing(Machine machine, List<SharePolicy> policies) {
         requireNonNull(machine, "machine is null");
         this.policies = List.copyOf(requireNonNull(policies, "policies is null"));
-        this.update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
+        this.update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
     }
 
     /** What the checks conclude: a plan to apply, or a refusal. */

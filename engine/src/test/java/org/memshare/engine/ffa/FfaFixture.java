@@ -307,11 +307,26 @@ final class FfaFixture {
         assertEquals(error, outcome.result().error(), outcome::toString);
     }
 
+    /** How many tables the hypervisor's stage-1 table holds below its root (the ones clears map through). */
+    long stage1Tables() {
+        long[] tables = {0};
+        machine.hypervisorTable().visit((level, address, pte, kind) -> {
+            if (kind == EntryVisitor.Kind.TABLE) {
+                tables[0]++;
+            }
+        });
+        return tables[0];
+    }
+
     // ---------------------------------------------------------------- snapshots
 
     /** Everything a refused call must not change. */
     record Snapshot(Map<Integer, List<String>> tables, long freePages, int shareStates, Map<Integer, String> mailboxes,
             long memoryChecksum) {
+        /** The same state with {@code pages} fewer free pool pages (stage-1 tables a clear kept). */
+        Snapshot lessFree(long pages) {
+            return new Snapshot(tables, freePages - pages, shareStates, mailboxes, memoryChecksum);
+        }
     }
 
     Snapshot snapshot() {

@@ -1,16 +1,29 @@
 package org.memshare.engine.ffa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.engine.ffa.FfaFixture.BASE;
 import static org.memshare.engine.ffa.FfaFixture.c;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.ffa.FfaError;
+import org.memshare.api.ffa.FfaResult;
 import org.memshare.api.ffa.FfaShareKind;
+import org.memshare.api.ffa.FfaVersion;
+import org.memshare.api.ffa.MemoryPermissions;
 import org.memshare.api.ffa.TransactionFlags;
 import org.memshare.api.mode.Mode;
+import org.memshare.engine.hypervisor.Hypervisor;
+import org.memshare.engine.machine.Machine;
+import org.memshare.engine.machine.MachineConfig;
+import org.memshare.engine.machine.MachineResult;
+import org.memshare.engine.machine.Machines;
+import org.memshare.engine.mm.EntryVisitor;
 
 /**
  * The differences the differential against Hafnium main built natively found in the engine
@@ -46,5 +59,77 @@ class FfaOracleDiffsTest {
         }
         f.retrieveOk(2, handle, 1, FfaShareKind.LEND, 2);
         f.assertMapped("retrieved without a hint", BASE, 1, 2, Mode.R | Mode.W | Mode.UNOWNED);
+    }
+
+    /**
+     * B2 (the lead's decision: FF-A follows Hafnium main): a clear maps the range into the
+     * hypervisor's stage 1 and unmaps it, leaving the tables there for good. Hafnium for
+     * <pre>
+     * init arch=fake pool_pages=64 vms=2
+     * map 1 0x40000000 0x40010000 0x7
+     * pool                                               -> free 53
+     * mem_lend from=1 to=2 flags=1 c=0x40000000:1        -> SUCCESS handle=0x8000000000000000
+     * pool                                               -> free 50 (the descriptor's page, two tables)
+     * dump s1                                            -> L2 0x40000000 table, L1 0x40000000 table, end
+     * </pre>
+     * and the reclaim with clear that follows costs nothing more (the tables are there).
+     */
+    @ParameterizedTest
+    @EnumSource(value = FfaFixture.Arch.class, names = "FAKE")
+    void b2AClearKeepsItsStage1TablesAsHafniumMainDoes(FfaFixture.Arch arch) {
+        MachineResult created = Machines.create(MachineConfig.of(arch.pluginName, 41, 64, 2), FfaFixture.REGISTRY);
+        Machine machine = assertInstanceOf(MachineResult.Created.class, created).machine();
+        assertTrue(machine.vm(1).orElseThrow().table().map(PhysicalAddress.of(0x4000_0000L),
+                PhysicalAddress.of(0x4001_0000L), Mode.R | Mode.W | Mode.X, machine.pool()));
+        assertEquals(53, machine.pool().freeCount());
+        FfaMemory ffa = new Hypervisor(machine).ffa();
+        byte[] tx = FfaFixture.sendTx(FfaVersion.V1_2, 1, TransactionFlags.CLEAR, 0, 0,
+                List.of(FfaFixture.to(2, MemoryPermissions.RW)), List.of(c(0x4000_0000L, 1)));
+        FfaResult sent = ffa.memSend(1, FfaShareKind.LEND, tx, tx.length);
+        assertEquals(FfaResult.Function.SUCCESS, sent.function(), sent::toString);
+        assertEquals(50, machine.pool().freeCount());
+        List<String> stage1 = new ArrayList<>();
+        machine.hypervisorTable().visit((level, address, pte, kind) -> stage1.add("L" + level + " 0x"
+                + Long.toHexString(address) + " " + (kind == EntryVisitor.Kind.TABLE ? "table" : "block")));
+        assertEquals(List.of("L2 0x40000000 table", "L1 0x40000000 table"), stage1);
+        assertEquals(FfaResult.Function.SUCCESS, ffa.reclaim(1, sent.handle().orElseThrow(), 1).function());
+        assertEquals(51, machine.pool().freeCount(), "the descriptor's page came back; the tables stay");
+    }
+
+    /**
+     * B2, the pool a clear maps with: Hafnium main's clear takes its stage-1 tables from the
+     * per-CPU rollback pool, which holds the tables the sender's commit just freed. Hafnium for
+     * <pre>
+     * init arch=fake pool_pages=12 vms=2
+     * map 1 0x200000 0x201000 0x7
+     * map 1 0x201000 0x400000 0x7                   (512 pages under a level-0 table)
+     * pool                                          -> free 1
+     * mem_lend from=1 to=2 flags=1 c=0x200000:512   -> SUCCESS
+     * pool                                          -> free 0
+     * dump s1                                       -> L2 0x0 table, end
+     * </pre>
+     * The descriptor copy takes the last free page; the commit frees VM 1's level-0 table (the
+     * 2 MiB become one invalid block), and the clear's level-1 table is that page.
+     */
+    @ParameterizedTest
+    @EnumSource(value = FfaFixture.Arch.class, names = "FAKE")
+    void b2AClearMapsWithTheTablesTheSendersCommitFreed(FfaFixture.Arch arch) {
+        MachineResult created = Machines.create(MachineConfig.of(arch.pluginName, 41, 12, 2), FfaFixture.REGISTRY);
+        Machine machine = assertInstanceOf(MachineResult.Created.class, created).machine();
+        int rwx = Mode.R | Mode.W | Mode.X;
+        assertTrue(machine.vm(1).orElseThrow().table().map(PhysicalAddress.of(0x20_0000), PhysicalAddress.of(0x20_1000),
+                rwx, machine.pool()));
+        assertTrue(machine.vm(1).orElseThrow().table().map(PhysicalAddress.of(0x20_1000), PhysicalAddress.of(0x40_0000),
+                rwx, machine.pool()));
+        assertEquals(1, machine.pool().freeCount());
+        byte[] tx = FfaFixture.sendTx(FfaVersion.V1_2, 1, TransactionFlags.CLEAR, 0, 0,
+                List.of(FfaFixture.to(2, MemoryPermissions.RW)), List.of(c(0x20_0000, 512)));
+        FfaOutcome sent = new Hypervisor(machine).ffa().explaining().memSend(1, FfaShareKind.LEND, tx, tx.length);
+        assertEquals(FfaResult.Function.SUCCESS, sent.result().function(), sent::toString);
+        assertEquals(0, machine.pool().freeCount());
+        List<String> stage1 = new ArrayList<>();
+        machine.hypervisorTable().visit((level, address, pte, kind) -> stage1.add("L" + level + " 0x"
+                + Long.toHexString(address) + " " + (kind == EntryVisitor.Kind.TABLE ? "table" : "block")));
+        assertEquals(List.of("L2 0x0 table"), stage1, "the 2 MiB were mapped as one block and unmapped");
     }
 }

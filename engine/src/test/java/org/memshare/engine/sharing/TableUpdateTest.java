@@ -3,6 +3,8 @@ package org.memshare.engine.sharing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -51,7 +53,7 @@ class TableUpdateTest {
 
     @Test
     void bothPartiesGetTheirNewModes() {
-        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
+        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
         TableUpdate.Outcome outcome = update.apply(lend(), RUNS, true, OptionalLong.empty());
         assertEquals(new TableUpdate.Outcome(TableUpdate.Kind.DONE, -1, -1, ""), outcome);
         assertTrue(outcome.isDone());
@@ -65,7 +67,7 @@ class TableUpdateTest {
     void aFailedClearPutsTheFirstGroupBackAndNeverCommitsTheSecond() {
         long free = machine.pool().freeCount();
         MemoryClearing failing = mock(MemoryClearing.class);
-        when(failing.clear(RUNS)).thenReturn(MemoryClearing.Result.failed(1, "the clear ran out at run 1"));
+        when(failing.clear(eq(RUNS), any())).thenReturn(MemoryClearing.Result.failed(1, "the clear ran out at run 1"));
         TableUpdate update = new TableUpdate(machine.pool(), failing);
         TableUpdate.Outcome outcome = update.apply(lend(), RUNS, true, OptionalLong.empty());
         assertEquals(new TableUpdate.Outcome(TableUpdate.Kind.NO_MEMORY_CLEARING, -1, 1,
@@ -79,7 +81,7 @@ class TableUpdateTest {
 
     @Test
     void aRunReachingTheBoundIsRefusedBeforeItsPrepare() {
-        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
+        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
         long free = machine.pool().freeCount();
         assertEquals(new TableUpdate.Outcome(TableUpdate.Kind.BEYOND_BOUND, 0, 1, "constituent 1 (0x204000, 2 pages)"
                 + " reaches 0x206000, the end of the physical address range; nothing changed"),
@@ -90,7 +92,7 @@ class TableUpdateTest {
 
     @Test
     void anEmptyPoolFailsThePrepareAndChangesNothing() {
-        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
+        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
         while (machine.pool().alloc() != PagePool.NO_ENTRY) {
             // drain
         }
@@ -103,7 +105,7 @@ class TableUpdateTest {
 
     @Test
     void aPrepareThatRunsOutNamesThePartyTheRunAndWhatThePoolHad() {
-        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
+        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
         // The lender's block is split by the first run (one table); the borrower needs a level-1
         // and a level-0 table for its first run, and its second run shares them.
         List<Long> held = new ArrayList<>();
@@ -122,7 +124,7 @@ class TableUpdateTest {
 
     @Test
     void aClearThatRunsOutNamesTheRunAndWhatIsLeftAsItWas() {
-        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
+        TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
         List<Long> held = new ArrayList<>();
         while (machine.pool().freeCount() > 3) {
             held.add(machine.pool().alloc());
