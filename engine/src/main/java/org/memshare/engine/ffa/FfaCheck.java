@@ -99,8 +99,8 @@ public enum FfaCheck {
     SEND_UNALIGNED(Abi.SEND, FfaError.INVALID_PARAMETERS, "a constituent's start or end is not 4 KiB aligned"),
     /** A constituent is not mapped with one mode in the sender: DENIED. */
     SEND_NOT_ONE_MODE(Abi.SEND, FfaError.DENIED, "a constituent is not mapped with one mode in the sender"),
-    /** Constituents have different modes in the sender (memshare compares every one): DENIED. */
-    SEND_MIXED_MODES(Abi.SEND, FfaError.DENIED, "constituents have different modes in the sender (memshare compares every one)"),
+    /** Constituents have different modes in the sender (memshare compares every one, the first fragment's after Hafnium's walk): DENIED. */
+    SEND_MIXED_MODES(Abi.SEND, FfaError.DENIED, "constituents have different modes in the sender (memshare compares every one, the first fragment's after Hafnium's walk)"),
     /** Device memory sent with the normal memory type: DENIED. */
     SEND_DEVICE_AS_NORMAL(Abi.SEND, FfaError.DENIED, "device memory sent with the normal memory type"),
     /** Device memory sent other than lent to one borrower: DENIED. */

@@ -48,12 +48,13 @@ public final class FfaMemory {
 
     /** FF-A for {@code machine}; its policies are the machine's. One per machine. */
     public FfaMemory(Machine machine) {
-        this(machine, ModeScan.Rule.EVERY_RUN);
+        this(machine, ModeScan.Rule.HAFNIUM_WALK_THEN_EVERY_RUN);
     }
 
     /**
      * FF-A for {@code machine} judging mixed constituent modes by {@code rule}: memshare's
-     * {@link ModeScan.Rule#EVERY_RUN}, or Hafnium main's {@link ModeScan.Rule#FIRST_FRAGMENT_UNCOMPARED}
+     * {@link ModeScan.Rule#HAFNIUM_WALK_THEN_EVERY_RUN} (Hafnium's walk, then every constituent of
+     * the first fragment compared), or Hafnium main's {@link ModeScan.Rule#FIRST_FRAGMENT_UNCOMPARED}
      * (for comparing with the reference; see docs/ffa.md).
      */
     FfaMemory(Machine machine, ModeScan.Rule rule) {

@@ -13,20 +13,32 @@ import org.memshare.engine.mm.PageTable;
  * with one mode in each table, and the runs must agree with each other as {@link Rule} says. The
  * runs are visited in order and, for each, the checks asked for are made in this order: the
  * alignment of its start and end, its end against a bound, its mode in each table (in the order
- * given), the agreement with the reference mode. The first failure is reported.
+ * given), the agreement with the reference mode. The first failure is reported; under
+ * {@link Rule#HAFNIUM_WALK_THEN_EVERY_RUN} the first fragment's runs are compared with each
+ * other only after the walk.
  */
 public final class ModeScan {
 
     /** Which runs must have the same mode. */
     public enum Rule {
-        /** Every run has the mode of the first (SPCI; FF-A in memshare). */
+        /** Every run has the mode of the first, compared as the walk goes (SPCI, the seed's order). */
         EVERY_RUN,
         /**
          * Hafnium main's {@code constituents_get_mode}: the reference mode is taken anew from every
          * run of the first fragment, so runs of the first fragment are never compared with each
          * other and later runs are compared with the last run of the first fragment.
          */
-        FIRST_FRAGMENT_UNCOMPARED
+        FIRST_FRAGMENT_UNCOMPARED,
+        /**
+         * FF-A in memshare: Hafnium's walk ({@link #FIRST_FRAGMENT_UNCOMPARED}: per run the
+         * alignment, one mode, and for later fragments the comparison with the first fragment's
+         * last run), and then, once the walk found nothing, every run of the first fragment
+         * compared with its first run (memshare's deliberate difference: Hafnium never compares
+         * them). So every failure Hafnium reports is reported as Hafnium orders it, an unaligned
+         * run after two mixed ones included, and only a mix Hafnium lets through is refused as
+         * {@link Failure#MIXED} in addition.
+         */
+        HAFNIUM_WALK_THEN_EVERY_RUN
     }
 
     /** Why a scan failed. */
@@ -83,6 +95,12 @@ public final class ModeScan {
             return new Result(null, Failure.NOT_ONE_MODE, 0, 0);
         }
         int[] current = new int[tables.size()];
+        int[] firstRun = new int[tables.size()];
+        boolean compareAfter = rule == Rule.HAFNIUM_WALK_THEN_EVERY_RUN;
+        // Under HAFNIUM_WALK_THEN_EVERY_RUN: the first run of the first fragment whose mode
+        // differs from the first run's, in which table; reported only if the walk succeeds.
+        int mixedRun = -1;
+        int mixedTable = -1;
         for (int i = 0; i < runs.size(); i++) {
             PageRun run = runs.get(i);
             if (checkAlignment && ((run.address() | run.end()) & (PageRun.PAGE_SIZE - 1)) != 0) {
@@ -100,14 +118,23 @@ public final class ModeScan {
                 }
                 current[t] = mode.getAsInt();
             }
-            boolean reference = i == 0 || (rule == Rule.FIRST_FRAGMENT_UNCOMPARED && runs.inFirstFragment(i));
+            boolean reference = i == 0 || (rule != Rule.EVERY_RUN && runs.inFirstFragment(i));
             for (int t = 0; t < tables.size(); t++) {
+                if (i == 0) {
+                    firstRun[t] = current[t];
+                } else if (compareAfter && reference && mixedRun < 0 && current[t] != firstRun[t]) {
+                    mixedRun = i;
+                    mixedTable = t;
+                }
                 if (reference) {
                     modes[t] = current[t];
                 } else if (current[t] != modes[t]) {
                     return new Result(null, Failure.MIXED, i, t);
                 }
             }
+        }
+        if (mixedRun >= 0) {
+            return new Result(null, Failure.MIXED, mixedRun, mixedTable);
         }
         return new Result(modes, null, -1, -1);
     }

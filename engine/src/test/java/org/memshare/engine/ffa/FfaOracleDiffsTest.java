@@ -132,4 +132,40 @@ class FfaOracleDiffsTest {
                 + Long.toHexString(address) + " " + (kind == EntryVisitor.Kind.TABLE ? "table" : "block")));
         assertEquals(List.of("L2 0x0 table"), stage1, "the 2 MiB were mapped as one block and unmapped");
     }
+
+    /**
+     * B3: the order of the send's constituent checks is Hafnium's walk ({@code constituents_get_mode}:
+     * per constituent the alignment, then one mode; later fragments compared with the first
+     * fragment's last constituent), and memshare's comparison of the first fragment's constituents
+     * with each other (deliberate difference 1) comes after it. Hafnium for (VM 3 owns
+     * 0x30000000..0x30080000 with mode 0xf, 0xaf3060a000 is not mapped)
+     * <pre>
+     * mem_lend from=3 to=2 c=0xaf3060a000:1,0x30011000:1,0x30023000:1,0x3004c092:1   -> INVALID_PARAMETERS
+     * mem_lend from=3 to=2 c=0x30011000:1,0xaf3060a000:1,0x30023000:1,0x3004c092:1   -> INVALID_PARAMETERS
+     * </pre>
+     * (memshare answered DENIED: it compared the second constituent before reaching the fourth).
+     * Only a genuine mix still differs: {@code c=0x30011000:1,0xaf3060a000:1,0x30023000:1} is
+     * SUCCESS in Hafnium (judged by the last constituent) and DENIED in memshare.
+     */
+    @ParameterizedTest
+    @EnumSource(FfaFixture.Arch.class)
+    void b3AnUnalignedConstituentAfterMixedOnesIsInvalidAsInHafnium(FfaFixture.Arch arch) {
+        FfaFixture f = FfaFixture.boot(arch);
+        f.map(3, 0x3000_0000L, 0x80, Mode.R | Mode.W | Mode.X | Mode.D);
+        f.ffa.setVersion(3, FfaVersion.V1_2);
+        FfaFixture.Snapshot before = f.snapshot();
+        FfaOutcome unalignedLast = f.send(FfaShareKind.LEND, 3,
+                List.of(c(0xaf_3060_a000L, 1), c(0x3001_1000L, 1), c(0x3002_3000L, 1), c(0x3004_c092L, 1)), 0, 2);
+        FfaFixture.assertRefused(FfaCheck.SEND_UNALIGNED, unalignedLast);
+        assertEquals("constituent 3 (0x3004c092:1)", unalignedLast.reason());
+        FfaFixture.assertRefused(FfaCheck.SEND_UNALIGNED, f.send(FfaShareKind.LEND, 3,
+                List.of(c(0x3001_1000L, 1), c(0xaf_3060_a000L, 1), c(0x3002_3000L, 1), c(0x3004_c092L, 1)), 0, 2));
+        assertEquals(before, f.snapshot());
+        // The genuine mix (deliberate difference 1): Hafnium lends; memshare refuses after the walk.
+        FfaOutcome mixed = f.send(FfaShareKind.LEND, 3,
+                List.of(c(0x3001_1000L, 1), c(0xaf_3060_a000L, 1), c(0x3002_3000L, 1)), 0, 2);
+        FfaFixture.assertRefused(FfaCheck.SEND_MIXED_MODES, mixed);
+        assertEquals("constituent 1 (0xaf3060a000:1)", mixed.reason());
+        assertEquals(before, f.snapshot());
+    }
 }

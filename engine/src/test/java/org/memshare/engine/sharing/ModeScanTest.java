@@ -19,7 +19,7 @@ import org.memshare.engine.machine.Machines;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.plugin.ArchRegistry;
 
-/** A VM's mode over a list of runs, under both rules, with the failures in their order. */
+/** A VM's mode over a list of runs, under each rule, with the failures in their order. */
 class ModeScanTest {
     private Machine machine;
     private PageTable a;
@@ -61,6 +61,38 @@ class ModeScanTest {
                 List.of(new PageRun(0x10000, 1))));
         assertEquals(ModeScan.Failure.MIXED,
                 ModeScan.of(a, twoFragments, ModeScan.Rule.FIRST_FRAGMENT_UNCOMPARED).failure());
+    }
+
+    @Test
+    void memsharesFfaRuleWalksAsHafniumThenComparesTheFirstFragment() {
+        ModeScan.Rule rule = ModeScan.Rule.HAFNIUM_WALK_THEN_EVERY_RUN;
+        // Mixed, then unaligned, in one fragment: Hafnium's walk reaches the unaligned run first.
+        ModeScan.Result unaligned = ModeScan.of(a, runs(0x10000, 1, 0x20000, 1, 0x10800, 1), rule);
+        assertEquals(ModeScan.Failure.UNALIGNED, unaligned.failure());
+        assertEquals(2, unaligned.run());
+        ModeScan.Result notOneMode = ModeScan.of(a, runs(0x10000, 1, 0x20000, 1, 0x1f000, 2), rule);
+        assertEquals(ModeScan.Failure.NOT_ONE_MODE, notOneMode.failure());
+        assertEquals(2, notOneMode.run());
+        // A mix Hafnium lets through: after the walk, the first run that differs from the first.
+        ModeScan.Result mixed = ModeScan.of(a, runs(0x10000, 1, 0x11000, 1, 0x20000, 1, 0x12000, 1), rule);
+        assertEquals(ModeScan.Failure.MIXED, mixed.failure());
+        assertEquals(2, mixed.run());
+        assertEquals(0, mixed.table());
+        // A later fragment is compared in the walk, with the first fragment's last run, as Hafnium.
+        ConstituentList later = ConstituentList.ofFragments(List.of(List.of(new PageRun(0x20000, 1)),
+                List.of(new PageRun(0x10000, 1), new PageRun(0x10800, 1))));
+        ModeScan.Result laterMixed = ModeScan.of(a, later, rule);
+        assertEquals(ModeScan.Failure.MIXED, laterMixed.failure());
+        assertEquals(1, laterMixed.run());
+        assertEquals(Mode.R | Mode.W, ModeScan.of(a, runs(0x10000, 2, 0x14000, 1), rule).mode(0));
+    }
+
+    @Test
+    void theSeedsRuleComparesAsItWalks() {
+        // SPCI keeps the seed's order: the mix is reported before the unaligned run.
+        ModeScan.Result mixed = ModeScan.of(a, runs(0x10000, 1, 0x20000, 1, 0x10800, 1), ModeScan.Rule.EVERY_RUN);
+        assertEquals(ModeScan.Failure.MIXED, mixed.failure());
+        assertEquals(1, mixed.run());
     }
 
     @Test
