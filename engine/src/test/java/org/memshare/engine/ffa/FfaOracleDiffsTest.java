@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.memshare.engine.ffa.FfaFixture.BASE;
 import static org.memshare.engine.ffa.FfaFixture.c;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaError;
 import org.memshare.api.ffa.FfaResult;
 import org.memshare.api.ffa.FfaShareKind;
@@ -166,6 +169,59 @@ class FfaOracleDiffsTest {
                 List.of(c(0x3001_1000L, 1), c(0xaf_3060_a000L, 1), c(0x3002_3000L, 1)), 0, 2);
         FfaFixture.assertRefused(FfaCheck.SEND_MIXED_MODES, mixed);
         assertEquals("constituent 1 (0xaf3060a000:1)", mixed.reason());
+        assertEquals(before, f.snapshot());
+    }
+
+    /**
+     * A5 (the lead's decision: where Hafnium crashes, an FF-A error): a send of 0 bytes from a
+     * v1.1+ caller makes Hafnium allocate a 0-page copy, which its allocator computes at a null
+     * chunk (UBSan; a fault at EL2 on hardware); a v1.0 caller's copy is a page, and Hafnium
+     * answers INVALID_PARAMETERS. memshare answers INVALID_PARAMETERS for every version (the
+     * empty descriptor reads as zeros), takes no page and changes nothing. The oracle confirms
+     * v1.0 ({@code ffa=1.0}, {@code mem_send type=lend vm=1 hex=}: INVALID_PARAMETERS, the pool
+     * as before); for v1.1+ it crashes.
+     */
+    @ParameterizedTest
+    @EnumSource(FfaFixture.Arch.class)
+    void a5AnEmptySendIsInvalidForEveryVersion(FfaFixture.Arch arch) {
+        FfaFixture f = FfaFixture.boot(arch);
+        for (FfaVersion version : List.of(FfaVersion.V1_0, FfaVersion.V1_1, FfaVersion.V1_2)) {
+            f.ffa.setVersion(1, version);
+            FfaFixture.Snapshot before = f.snapshot();
+            FfaOutcome outcome = f.ffa.explaining().memSend(1, FfaShareKind.LEND, new byte[0], 0);
+            // Zeros: a v1.0 header with no receiver; a v1.1+ header with descriptor size 0.
+            FfaFixture.assertRefused(version == FfaVersion.V1_0 ? FfaCheck.SEND_SANITY_RECEIVER_COUNT
+                    : FfaCheck.SEND_SANITY_DESCRIPTOR_SIZE_OR_OFFSET, outcome);
+            assertEquals(before, f.snapshot(), version + ": nothing changed, no page kept");
+        }
+    }
+
+    /**
+     * A8 (the lead's decision as A5): a receivers offset near 2^32 wraps Hafnium's 32-bit bound
+     * check ({@code ffa_memory_region_sanity_check}), which then reads a receiver 4 GiB past the
+     * descriptor (UBSan at ffa_memory.c:642 in the oracle; a wild read on hardware), for a send and
+     * for a retrieve request alike. memshare keeps Hafnium's 32-bit check but reads zeros beyond
+     * the descriptor (deliberate difference 6), so both answer INVALID_PARAMETERS and change
+     * nothing. Not confirmable on the oracle (it crashes).
+     */
+    @ParameterizedTest
+    @EnumSource(FfaFixture.Arch.class)
+    void a8AReceiversOffsetThatWrapsIsInvalidNotAWildRead(FfaFixture.Arch arch) {
+        FfaFixture f = FfaFixture.boot(arch);
+        long handle = f.sendOk(FfaShareKind.LEND, 1, List.of(c(BASE, 1)), 0, 2, 3);
+        FfaFixture.Snapshot before = f.snapshot();
+        List<EndpointAccess> both = List.of(FfaFixture.to(2, MemoryPermissions.RW), FfaFixture.to(3, MemoryPermissions.RW));
+        // Two 32-byte receivers from 0xffffffff end at 63 in 32 bits: inside the descriptor.
+        byte[] retrieve = FfaFixture.retrieveTx(FfaVersion.V1_2, 1, handle, 0, 0x2f, 0, both);
+        ByteBuffer.wrap(retrieve).order(ByteOrder.LITTLE_ENDIAN).putInt(32, 0xffff_ffff);
+        FfaOutcome retrieved = f.ffa.explaining().retrieveRequest(3, retrieve, retrieve.length);
+        // The zeros pass the sanity check; the request's length then disagrees with its receivers.
+        FfaFixture.assertRefused(FfaCheck.RETRIEVE_LENGTH, retrieved);
+        byte[] send = FfaFixture.sendTx(FfaVersion.V1_2, 1, 0, 0x2f, 0, both, List.of(c(BASE + 0x1000, 1)));
+        ByteBuffer.wrap(send).order(ByteOrder.LITTLE_ENDIAN).putInt(32, 0xffff_ffff);
+        FfaOutcome sent = f.ffa.explaining().memSend(1, FfaShareKind.LEND, send, send.length);
+        // Receiver 0's composite offset, read beyond the descriptor, is 0.
+        FfaFixture.assertRefused(FfaCheck.SEND_SANITY_COMPOSITE_OFFSET, sent);
         assertEquals(before, f.snapshot());
     }
 }
