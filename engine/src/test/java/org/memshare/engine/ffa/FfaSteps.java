@@ -568,6 +568,14 @@ final class FfaSteps {
         }
     }
 
+    /** Asserts every byte of {@code pages} pages holds {@code value} in physical memory, whoever may read it. */
+    void assertPhysical(long address, long pages, int value) {
+        long word = (value & 0xffL) * 0x0101_0101_0101_0101L;
+        for (long a = address; a < address + pages * PAGE; a += 8) {
+            assertEquals(word, f.word(a), "memory at 0x" + Long.toHexString(a));
+        }
+    }
+
     /** Asserts byte i of every page reads {@code i + plus} (mod 256) as {@code vm}. */
     void assertIndex(int vm, long address, long pages, int plus) {
         for (long a = address; a < address + pages * PAGE; a += 8) {
