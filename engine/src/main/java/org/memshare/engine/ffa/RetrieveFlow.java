@@ -150,7 +150,7 @@ final class RetrieveFlow {
         if (flags.has(TransactionFlags.HINT_VALID)) {
             return refuse(FfaCheck.RETRIEVE_HINT_VALID, "flags 0x%x", r.flags());
         }
-        if (flags.has(TransactionFlags.ADDRESS_RANGE_HINT_MASK)) {
+        if (flags.addressRangeHint() != 0) {
             return refuse(FfaCheck.RETRIEVE_HINT, "flags 0x%x", r.flags());
         }
         if (flags.mbzBits() != 0) {
