@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.inject.Module;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.memshare.api.ffa.MemoryTransaction;
 import org.memshare.api.ffa.Relinquish;
 import org.memshare.api.ffa.TransactionFlags;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.pool.PagePool;
 import org.memshare.engine.hypervisor.Hypervisor.Access;
 
 /**
@@ -90,11 +92,30 @@ final class FfaSteps {
 
     /** The same with the primary negotiating {@code primary} (SET_UP(memory_sharing_v1_0), _v1_1). */
     static FfaSteps setUp(FfaFixture.Arch arch, FfaVersion primary) {
-        FfaSteps s = new FfaSteps(FfaFixture.boot(arch));
+        return setUp(FfaFixture.boot(arch), primary);
+    }
+
+    /** The same on a machine with these modules (sharing policies). */
+    static FfaSteps setUp(FfaFixture.Arch arch, Module... modules) {
+        return setUp(FfaFixture.boot(arch, modules), FfaVersion.COMPILED);
+    }
+
+    /** FF-A steps on a machine made elsewhere, every VM negotiating as {@link #setUp(FfaFixture.Arch, FfaVersion)} does. */
+    static FfaSteps setUp(FfaFixture f, FfaVersion primary) {
+        FfaSteps s = new FfaSteps(f);
         for (int vm = P; vm <= FfaFixture.VMS; vm++) {
             s.negotiate(vm, vm == P ? primary : FfaVersion.COMPILED);
         }
         return s;
+    }
+
+    /** Takes pages from the machine's pool, for good, until {@code left} remain. */
+    void drainPoolTo(long left) {
+        PagePool pool = f.machine.pool();
+        while (pool.freeCount() > left) {
+            assertTrue(pool.alloc() != PagePool.NO_ENTRY, "the pool gives a page");
+        }
+        assertEquals(left, pool.freeCount());
     }
 
     /** FFA_VERSION, answered with the compiled version. */
