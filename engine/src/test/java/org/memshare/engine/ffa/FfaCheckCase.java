@@ -20,6 +20,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -52,41 +53,51 @@ final class FfaCheckCase {
     private final Function<FfaSteps, Supplier<FfaOutcome>> arrange;
     private final Set<FfaFixture.Arch> arches;
     private final boolean freesShareState;
+    private final Consumer<FfaSteps> alsoUnchanged;
 
     private FfaCheckCase(FfaCheck check, String how, Function<FfaFixture.Arch, FfaSteps> machine,
-            Function<FfaSteps, Supplier<FfaOutcome>> arrange, Set<FfaFixture.Arch> arches, boolean freesShareState) {
+            Function<FfaSteps, Supplier<FfaOutcome>> arrange, Set<FfaFixture.Arch> arches, boolean freesShareState,
+            Consumer<FfaSteps> alsoUnchanged) {
         this.check = requireNonNull(check);
         this.how = requireNonNull(how);
         this.machine = requireNonNull(machine);
         this.arrange = requireNonNull(arrange);
         this.arches = arches;
         this.freesShareState = freesShareState;
+        this.alsoUnchanged = requireNonNull(alsoUnchanged);
     }
 
     /** A case on the usual machine (every VM at FF-A 1.3); {@code arrange} takes the steps and answers the refused call. */
     static FfaCheckCase of(FfaCheck check, String how, Function<FfaSteps, Supplier<FfaOutcome>> arrange) {
-        return new FfaCheckCase(check, how, FfaSteps::setUp, arrange, EnumSet.allOf(FfaFixture.Arch.class), false);
+        return new FfaCheckCase(check, how, FfaSteps::setUp, arrange, EnumSet.allOf(FfaFixture.Arch.class), false,
+                steps -> {
+                });
     }
 
     /** The same case on a machine whose policies refuse {@code operation}. */
     FfaCheckCase refusing(FfaRequest.Operation operation) {
         return new FfaCheckCase(check, how, arch -> FfaSteps.setUp(arch, refusingPolicy(operation)), arrange, arches,
-                freesShareState);
+                freesShareState, alsoUnchanged);
     }
 
     /** The same case on a machine made by {@code make}. */
     FfaCheckCase on(Function<FfaFixture.Arch, FfaSteps> make) {
-        return new FfaCheckCase(check, how, make, arrange, arches, freesShareState);
+        return new FfaCheckCase(check, how, make, arrange, arches, freesShareState, alsoUnchanged);
     }
 
     /** The same case on {@code arch} only (the reason is in the case's description). */
     FfaCheckCase only(FfaFixture.Arch arch) {
-        return new FfaCheckCase(check, how, machine, arrange, EnumSet.of(arch), freesShareState);
+        return new FfaCheckCase(check, how, machine, arrange, EnumSet.of(arch), freesShareState, alsoUnchanged);
     }
 
     /** The same case where the refusal frees a partial send, as Hafnium does. */
     FfaCheckCase freesShareState() {
-        return new FfaCheckCase(check, how, machine, arrange, arches, true);
+        return new FfaCheckCase(check, how, machine, arrange, arches, true, alsoUnchanged);
+    }
+
+    /** The same case with {@code assertion} run after the refusal: for state the snapshot does not hold. */
+    FfaCheckCase alsoUnchanged(Consumer<FfaSteps> assertion) {
+        return new FfaCheckCase(check, how, machine, arrange, arches, freesShareState, assertion);
     }
 
     FfaCheck check() {
@@ -105,6 +116,7 @@ final class FfaCheckCase {
         FfaOutcome outcome = call.get();
         FfaFixture.assertRefused(check, outcome);
         FfaFixture.Snapshot after = s.f.snapshot();
+        alsoUnchanged.accept(s);
         if (!freesShareState) {
             assertEquals(before, after, check + " changed nothing");
             return;
