@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.inject.Module;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +28,6 @@ import org.memshare.api.ffa.MemoryTransaction;
 import org.memshare.api.ffa.Relinquish;
 import org.memshare.api.ffa.TransactionFlags;
 import org.memshare.api.mode.Mode;
-import org.memshare.api.pool.PagePool;
 import org.memshare.engine.hypervisor.Hypervisor.Access;
 
 /**
@@ -54,7 +52,6 @@ final class FfaSteps {
     static final MemoryPermissions RW_NX = MemoryPermissions.RW_NX;
     static final MemoryPermissions RO_X = MemoryPermissions.of(DataAccess.RO, InstructionAccess.X);
     static final MemoryPermissions RW_X = MemoryPermissions.of(DataAccess.RW, InstructionAccess.X);
-    static final MemoryPermissions NONE_NX = MemoryPermissions.of(DataAccess.NOT_SPECIFIED, InstructionAccess.NX);
 
     /** The attributes the tests write for "memory type not specified": write-back, inner shareable. */
     static final MemoryAttributes UNSPECIFIED_TYPE = MemoryAttributes.of(MemoryType.NOT_SPECIFIED,
@@ -95,27 +92,12 @@ final class FfaSteps {
         return setUp(FfaFixture.boot(arch), primary);
     }
 
-    /** The same on a machine with these modules (sharing policies). */
-    static FfaSteps setUp(FfaFixture.Arch arch, Module... modules) {
-        return setUp(FfaFixture.boot(arch, modules), FfaVersion.COMPILED);
-    }
-
-    /** FF-A steps on a machine made elsewhere, every VM negotiating as {@link #setUp(FfaFixture.Arch, FfaVersion)} does. */
-    static FfaSteps setUp(FfaFixture f, FfaVersion primary) {
+    private static FfaSteps setUp(FfaFixture f, FfaVersion primary) {
         FfaSteps s = new FfaSteps(f);
         for (int vm = P; vm <= FfaFixture.VMS; vm++) {
             s.negotiate(vm, vm == P ? primary : FfaVersion.COMPILED);
         }
         return s;
-    }
-
-    /** Takes pages from the machine's pool, for good, until {@code left} remain. */
-    void drainPoolTo(long left) {
-        PagePool pool = f.machine.pool();
-        while (pool.freeCount() > left) {
-            assertTrue(pool.alloc() != PagePool.NO_ENTRY, "the pool gives a page");
-        }
-        assertEquals(left, pool.freeCount());
     }
 
     /** FFA_VERSION, answered with the compiled version. */
@@ -331,11 +313,6 @@ final class FfaSteps {
             copy[offset + i] = (byte) (value >>> (8 * i));
         }
         return copy;
-    }
-
-    /** A copy of {@code bytes} with the little-endian 64-bit word at {@code offset} set to {@code value}. */
-    static byte[] withU64(byte[] bytes, int offset, long value) {
-        return withU32(withU32(bytes, offset, value & 0xffff_ffffL), offset + 4, value >>> 32);
     }
 
     // ---------------------------------------------------------------- retrieving
