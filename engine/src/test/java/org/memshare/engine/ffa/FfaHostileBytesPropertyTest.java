@@ -5,7 +5,9 @@ import static org.memshare.engine.ffa.FfaFixture.BASE;
 import static org.memshare.engine.ffa.FfaFixture.c;
 import static org.memshare.engine.ffa.FfaFixture.to;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -28,8 +30,8 @@ class FfaHostileBytesPropertyTest {
 
     /** Overwrites {@code count} bytes of {@code base} chosen by {@code seed}, then sets its length. */
     private static byte[] mutate(byte[] base, long seed, int count, int length) {
-        java.util.Random random = new java.util.Random(seed);
-        byte[] bytes = java.util.Arrays.copyOf(base, length);
+        Random random = new Random(seed);
+        byte[] bytes = Arrays.copyOf(base, length);
         for (int i = 0; i < count && length > 0; i++) {
             int at = random.nextInt(Math.min(length, 160));
             bytes[at] = (byte) (random.nextInt(4) == 0 ? random.nextInt(256) : bytes[at] ^ (1 << random.nextInt(8)));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +36,7 @@ class ModeScanTest {
     }
 
     private static ConstituentList runs(long... addressPages) {
-        List<PageRun> list = new java.util.ArrayList<>();
+        List<PageRun> list = new ArrayList<>();
         for (int i = 0; i < addressPages.length; i += 2) {
             list.add(new PageRun(addressPages[i], addressPages[i + 1]));
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.pool.PagePool;
 import org.memshare.arch.fake.FakeArchPlugin;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.MachineConfig;
@@ -83,7 +84,7 @@ class TableUpdateTest {
     @Test
     void anEmptyPoolFailsThePrepareAndChangesNothing() {
         TableUpdate update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
-        while (machine.pool().alloc() != org.memshare.api.pool.PagePool.NO_ENTRY) {
+        while (machine.pool().alloc() != PagePool.NO_ENTRY) {
             // drain
         }
         assertEquals(TableUpdate.Outcome.NO_MEMORY_PREPARING, update.apply(lend(), RUNS, false, OptionalLong.empty()));

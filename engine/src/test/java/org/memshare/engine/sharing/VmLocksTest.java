@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +45,7 @@ class VmLocksTest {
         Machine m = machine();
         List<Vm> forward = m.vms();
         List<Vm> backward = new ArrayList<>(forward);
-        java.util.Collections.reverse(backward);
+        Collections.reverse(backward);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<?>> done = new ArrayList<>();
