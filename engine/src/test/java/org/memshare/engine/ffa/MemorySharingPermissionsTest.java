@@ -23,6 +23,7 @@ import static org.memshare.engine.ffa.FfaSteps.c;
 import static org.memshare.engine.ffa.FfaSteps.region;
 
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.memshare.api.ffa.FfaConstituent;
@@ -127,7 +128,7 @@ class MemorySharingPermissionsTest {
 
     /** ffa_memory_lend_relinquish_X: the service finds BTI; RET at the start of the page and branches there. */
     private static void executes(FfaSteps s, boolean allowed) {
-        assertEquals(java.util.OptionalLong.of(BTI_RET), s.f.hypervisor.read(S1, PAGES));
+        assertEquals(OptionalLong.of(BTI_RET), s.f.hypervisor.read(S1, PAGES));
         assertEquals(allowed, s.f.can(S1, PAGES, Access.EXECUTE), allowed ? "executes" : "faults executing");
     }
 
