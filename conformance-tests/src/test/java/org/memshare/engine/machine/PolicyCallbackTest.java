@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.ShareType;
