@@ -60,6 +60,15 @@ record FfaLayout(FfaMachine f, long block, long device, long readOnly, long vm2P
         return end;
     }
 
+    /**
+     * Whether the plugin maps device memory validly: its canonical mode of R|W|D has no INVALID (a
+     * format that cannot give device semantics, such as riscv without Svpbmt, holds device memory
+     * invalid, so FF-A refuses to send it).
+     */
+    static boolean deviceValid(ArchUnderTest under) {
+        return (under.format().canonicalStage2Mode(Mode.R | Mode.W | Mode.D) & Mode.INVALID) == 0;
+    }
+
     KitMachine m() {
         return f.kit();
     }

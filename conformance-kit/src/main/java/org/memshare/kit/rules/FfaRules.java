@@ -164,6 +164,13 @@ public class FfaRules {
 
     private static void lendDevice(FfaRun r) {
         long p = r.l.device();
+        int held = r.f.settled(R | W | D);
+        if ((held & INVALID) != 0) {
+            // The format cannot map device memory validly: the owner holds it invalid, so it cannot send it.
+            r.refused("a lend of device memory the format holds as " + KitMachine.named(held), FfaError.DENIED,
+                    () -> r.f.send(LEND, VM1).to(VM2).pages(p, 1).call(), VM2);
+            return;
+        }
         long h = r.send(r.f.send(LEND, VM1).to(VM2).pages(p, 1));
         r.expect("the lend", p, 1, INVALID | R | W | D, NONE, NONE);
         MemoryTransaction resp = r.retrieve(r.f.retrieve(VM2, h, VM1).attributes(MemoryAttributes.DEVICE_NGNRNE_INNER));
@@ -215,8 +222,9 @@ public class FfaRules {
      * The life of a handle for each kind: a donate retrieved and donated back; a lend of three
      * constituents (one a 2 MiB block's first page, so a block splits, and one the address space's
      * last page) retrieved, written, relinquished and reclaimed; shares retrieved read-write and
-     * read-only; a lend of read-only memory, of device memory (retrieved as device memory) and one
-     * retrieved executable; a donate, a lend and a share reclaimed without a retrieve; and a lend by
+     * read-only; a lend of read-only memory, of device memory (retrieved as device memory; where
+     * the format holds device memory invalid, its canonical mode of R|W|D having INVALID, the lend is
+     * DENIED and changes nothing) and one retrieved executable; a donate, a lend and a share reclaimed without a retrieve; and a lend by
      * VM 2 to VM 3. After each step every VM's mode of every page of the transaction must be what
      * FF-A says (the sender's state bits INVALID|UNOWNED, INVALID or SHARED after a send, R/W/X/D
      * kept; the retriever's R, R|W and X as granted, the sender's D, and no state, UNOWNED or
@@ -638,18 +646,27 @@ public class FfaRules {
     // ====================================================================== FFA-7: refusals
 
     /** One refused call: what it is, its expected answer, and the VMs whose RX must stay empty. */
-    private record Refusal(String what, FfaError error, java.util.function.Function<Live, FfaResult> call) {
+    private record Refusal(String what, FfaError error, java.util.function.Function<Live, FfaResult> call, boolean device) {
+        Refusal(String what, FfaError error, java.util.function.Function<Live, FfaResult> call) {
+            this(what, error, call, false);
+        }
+
+        /** A refusal that needs device memory lent: run only where the plugin maps device memory validly. */
+        static Refusal ofDevice(String what, FfaError error, java.util.function.Function<Live, FfaResult> call) {
+            return new Refusal(what, error, call, true);
+        }
     }
 
     /**
      * A machine with transactions in every state the refusals need: {@code lent} lent to VM 2 and
-     * retrieved; {@code shared} shared read-only to VMs 2 and 3, not retrieved; {@code device} the
-     * device page lent to VM 2, not retrieved; {@code sharedHeld} shared read-write to VM 2 and
+     * retrieved; {@code idle} lent to VM 2, not retrieved; {@code shared} shared read-only to VMs 2
+     * and 3, not retrieved; {@code device} the device page lent to VM 2, not retrieved (where the
+     * plugin maps device memory validly, else -1); {@code sharedHeld} shared read-write to VM 2 and
      * retrieved; {@code lentRo} lent read-only to VM 2 and retrieved; {@code roOriginal} a
      * read-only page of VM 1 lent to VM 2, not retrieved.
      */
-    private record Live(FfaLayout l, FfaMachine f, long lent, long shared, long device, long sharedHeld, long lentRo,
-            long roOriginal) {
+    private record Live(FfaLayout l, FfaMachine f, long lent, long idle, long shared, long device, long sharedHeld,
+            long lentRo, long roOriginal) {
         static final int FRESH = 40;
 
         static Live boot(ArchUnderTest under) {
@@ -660,13 +677,14 @@ public class FfaRules {
             long lent = f.send(LEND, VM1).to(VM2).pages(l.page(30), 1).handle();
             f.retrieve(VM2, lent, VM1).response();
             long shared = f.send(SHARE, VM1).to(VM2, MemoryPermissions.RO).to(VM3, MemoryPermissions.RO).pages(l.page(31), 1).handle();
-            long device = f.send(LEND, VM1).to(VM2).pages(l.device(), 1).handle();
+            long device = FfaLayout.deviceValid(under) ? f.send(LEND, VM1).to(VM2).pages(l.device(), 1).handle() : -1;
             long sharedHeld = f.send(SHARE, VM1).to(VM2).pages(l.page(32), 1).handle();
             f.retrieve(VM2, sharedHeld, VM1).as(MemoryPermissions.RW).response();
             long lentRo = f.send(LEND, VM1).to(VM2, MemoryPermissions.RO).pages(l.page(33), 1).handle();
             f.retrieve(VM2, lentRo, VM1).as(MemoryPermissions.RO_NX).response();
             long roOriginal = f.send(LEND, VM1).to(VM2, MemoryPermissions.RO).pages(l.page(35), 1).handle();
-            return new Live(l, f, lent, shared, device, sharedHeld, lentRo, roOriginal);
+            long idle = f.send(LEND, VM1).to(VM2).pages(l.page(37), 1).handle();
+            return new Live(l, f, lent, idle, shared, device, sharedHeld, lentRo, roOriginal);
         }
 
         FfaMachine.Send lend() {
@@ -777,8 +795,7 @@ public class FfaRules {
                 v -> v.f.retrieve(VM2, Handle.index(v.lent), VM1).call()));
         all.add(new Refusal("a retrieve with the wrong tag", inval, v -> v.retrieveShared(VM2).tag(5).call()));
         all.add(new Refusal("a retrieve naming the wrong sender", denied, v -> v.retrieveShared(VM2).sender(VM3).call()));
-        all.add(new Refusal("a retrieve by a VM that is no borrower", inval,
-                v -> v.f.retrieve(VM3, v.device, VM1).attributes(MemoryAttributes.DEVICE_NGNRNE_INNER).call()));
+        all.add(new Refusal("a retrieve by a VM that is no borrower", inval, v -> v.f.retrieve(VM3, v.idle, VM1).call()));
         all.add(new Refusal("a retrieve of a share as a lend (flag bits 4-3)", inval,
                 v -> v.retrieveShared(VM2).flags(LEND.transactionType() << 3).call()));
         all.add(new Refusal("a retrieve with the address-range hint", inval,
@@ -801,9 +818,8 @@ public class FfaRules {
         all.add(new Refusal("a retrieve of a share asking for a clear", inval,
                 v -> v.retrieveShared(VM2).flags(TransactionFlags.CLEAR).call()));
         all.add(new Refusal("a retrieve asking for a clear the sender did not ask for", denied,
-                v -> v.f.retrieve(VM2, v.device, VM1).attributes(MemoryAttributes.DEVICE_NGNRNE_INNER)
-                        .flags(TransactionFlags.CLEAR).call()));
-        all.add(new Refusal("a retrieve of device memory as normal memory", denied,
+                v -> v.f.retrieve(VM2, v.idle, VM1).flags(TransactionFlags.CLEAR).call()));
+        all.add(Refusal.ofDevice("a retrieve of device memory as normal memory", denied,
                 v -> v.f.retrieve(VM2, v.device, VM1).call()));
         // ---- relinquishes
         all.add(new Refusal("a relinquish by a VM that is no borrower", inval, v -> v.f.relinquish(VM3, v.lent, 0)));
@@ -855,7 +871,8 @@ public class FfaRules {
     @ConformanceRule(id = "FFA-7", title = "every refused FF-A call answers Hafnium's error and changes nothing")
     void ffa7RefusalsChangeNothing(ArchUnderTest under) {
         List<String> failures = new ArrayList<>();
-        List<Refusal> all = refusals();
+        boolean device = FfaLayout.deviceValid(under);
+        List<Refusal> all = refusals().stream().filter(refusal -> device || !refusal.device()).toList();
         Live live = Live.boot(under);
         for (Refusal refusal : all) {
             Live current = live;
@@ -897,9 +914,12 @@ public class FfaRules {
         r.reclaim(VM1, v.lent(), 0);
         r.relinquish(VM3, v.shared(), 0);
         r.reclaim(VM1, v.shared(), 0);
-        r.retrieve(v.f().retrieve(VM2, v.device(), VM1).attributes(MemoryAttributes.DEVICE_NGNRNE_INNER));
-        r.relinquish(VM2, v.device(), 0);
-        r.reclaim(VM1, v.device(), 0);
+        if (v.device() != -1) {
+            r.retrieve(v.f().retrieve(VM2, v.device(), VM1).attributes(MemoryAttributes.DEVICE_NGNRNE_INNER));
+            r.relinquish(VM2, v.device(), 0);
+            r.reclaim(VM1, v.device(), 0);
+        }
+        r.reclaim(VM1, v.idle(), 0);
         r.expect("every reclaim", v.l().page(30), 2, RWX, NONE, NONE);
         long next = r.send(v.lend());
         if (next != v.lent()) {
