@@ -392,7 +392,7 @@ public class FfaRules {
         String step = send + " (first fragment of " + cuts[0] + " bytes, total " + whole.length + ")";
         // The share state keeps a copy of the fragment, from the same pool as page tables (as
         // Hafnium), so only the pool's free count may change before the last fragment.
-        FfaResult first = r.f.ffa().memSend(VM1, LEND, Arrays.copyOf(whole, cuts[0]), whole.length);
+        FfaResult first = r.f.memSend(VM1, LEND, Arrays.copyOf(whole, cuts[0]), whole.length);
         if (first.function() != FfaResult.Function.MEM_FRAG_RX || first.handle().isEmpty() || first.w3() != cuts[0]
                 || first.w4() != 0) {
             throw r.failure(step, "answered " + first + r.f.why() + ", expected MEM_FRAG_RX with the handle, w3 = " + cuts[0] + ", w4 = 0");
