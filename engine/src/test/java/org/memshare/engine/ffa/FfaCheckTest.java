@@ -41,6 +41,7 @@ import org.memshare.api.ffa.TransactionFlags;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.policy.FfaRequest;
 import org.memshare.api.policy.SharePolicy;
+import org.memshare.api.policy.ShareRequest;
 
 /**
  * One test per check of {@link FfaCheck}, named after it, on both arches: a scenario that reaches
@@ -205,7 +206,7 @@ class FfaCheckTest {
     static FfaFixture refusing(FfaFixture.Arch arch, Set<FfaRequest.Operation> refused) {
         SharePolicy policy = new SharePolicy() {
             @Override
-            public Optional<String> refusal(org.memshare.api.policy.ShareRequest request) {
+            public Optional<String> refusal(ShareRequest request) {
                 return Optional.empty();
             }
 

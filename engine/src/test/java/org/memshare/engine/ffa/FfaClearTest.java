@@ -7,6 +7,7 @@ import static org.memshare.engine.ffa.FfaFixture.PAGE;
 import static org.memshare.engine.ffa.FfaFixture.c;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.memshare.api.ffa.FfaConstituent;
@@ -47,7 +48,7 @@ class FfaClearTest {
         f.fillPattern();
         long handle = f.sendOk(FfaShareKind.LEND, 1, REGION, 0, 2);
         FfaOutcome retrieved = f.retrieve(2, handle, 1, FfaShareKind.LEND, TransactionFlags.CLEAR_ON_RELINQUISH, 2);
-        assertEquals(java.util.Optional.empty(), retrieved.check(), retrieved::toString);
+        assertEquals(Optional.empty(), retrieved.check(), retrieved::toString);
         f.ffa.rxRelease(2);
         assertCleared(f, false, "after the retrieve");
         f.relinquishOk(2, handle);
@@ -62,9 +63,9 @@ class FfaClearTest {
         long handle = f.sendOk(FfaShareKind.LEND, 1, REGION, 0, 2, 3);
         f.retrieveOk(2, handle, 1, FfaShareKind.LEND, 2, 3);
         f.retrieveOk(3, handle, 1, FfaShareKind.LEND, 2, 3);
-        assertEquals(java.util.Optional.empty(), f.relinquish(2, handle, Relinquish.FLAG_CLEAR).check());
+        assertEquals(Optional.empty(), f.relinquish(2, handle, Relinquish.FLAG_CLEAR).check());
         assertCleared(f, false, "VM 3 still holds it: VM 2's clear is dropped");
-        assertEquals(java.util.Optional.empty(), f.relinquish(3, handle, Relinquish.FLAG_CLEAR).check());
+        assertEquals(Optional.empty(), f.relinquish(3, handle, Relinquish.FLAG_CLEAR).check());
         assertCleared(f, true, "the last borrower's clear");
         f.reclaimOk(1, handle);
     }
@@ -78,7 +79,7 @@ class FfaClearTest {
         f.retrieveOk(2, handle, 1, FfaShareKind.LEND, 2);
         f.relinquishOk(2, handle);
         assertCleared(f, false, "before the reclaim");
-        assertEquals(java.util.Optional.empty(), f.reclaim(1, handle, 1).check());
+        assertEquals(Optional.empty(), f.reclaim(1, handle, 1).check());
         assertCleared(f, true, "after the reclaim");
         f.assertMapped("reclaimed", BASE, 1, 1, FfaFixture.RWX);
     }

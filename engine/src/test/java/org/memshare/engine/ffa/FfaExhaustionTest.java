@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.memshare.api.ffa.FfaConstituent;
 import org.memshare.api.ffa.FfaError;
 import org.memshare.api.ffa.FfaShareKind;
+import org.memshare.api.ffa.FfaVersion;
 import org.memshare.api.ffa.Handle;
 import org.memshare.api.ffa.Relinquish;
 import org.memshare.api.ffa.TransactionFlags;
@@ -65,7 +66,7 @@ class FfaExhaustionTest {
     @EnumSource(FfaFixture.Arch.class)
     void aV1_0Donate(FfaFixture.Arch arch) {
         exhaust(arch, "v1.0 donate", f -> {
-            f.ffa.setVersion(1, org.memshare.api.ffa.FfaVersion.V1_0);
+            f.ffa.setVersion(1, FfaVersion.V1_0);
             return () -> f.send(FfaShareKind.DONATE, 1, REGION, 0, 2);
         });
     }

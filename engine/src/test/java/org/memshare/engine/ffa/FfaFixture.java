@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.ffa.CompositeRegion;
 import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaConstituent;
@@ -37,6 +38,7 @@ import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
 import org.memshare.engine.machine.Machines;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.mm.EntryVisitor;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /**
@@ -138,7 +140,7 @@ final class FfaFixture {
         if (Mode.isUnmapped(mode)) {
             return mode(4, 0x4000_0000L, 1).orElseThrow();
         }
-        var format = machine.arch().format();
+        PageTableFormat format = machine.arch().format();
         return format.stage2AttrsToMode(format.modeToStage2Attrs(mode));
     }
 
@@ -318,7 +320,7 @@ final class FfaFixture {
         for (Vm vm : machine.vms()) {
             List<String> entries = new ArrayList<>();
             vm.table().visit((level, address, pte, kind) -> entries.add(level + ":" + Long.toHexString(address) + ":"
-                    + (kind == org.memshare.engine.mm.EntryVisitor.Kind.TABLE ? "table" : Long.toHexString(pte))));
+                    + (kind == EntryVisitor.Kind.TABLE ? "table" : Long.toHexString(pte))));
             tables.put(vm.id(), entries);
             vm.lock().lock();
             try {
@@ -327,8 +329,9 @@ final class FfaFixture {
                 vm.lock().unlock();
             }
         }
+        // Memory changes only by clears, which zero whole pages: the first word of each page shows them.
         long checksum = 0;
-        for (long a = BASE; a < BASE + OWNED_PAGES * PAGE; a += 8) {
+        for (long a = BASE; a < BASE + OWNED_PAGES * PAGE; a += PAGE) {
             checksum = checksum * 31 + machine.memory().read64(PhysicalAddress.of(a));
         }
         return new Snapshot(tables, machine.pool().freeCount(), ffa.shareStatesInUse(), mailboxes, checksum);

@@ -7,6 +7,7 @@ import static org.memshare.engine.ffa.FfaFixture.PAGE;
 import static org.memshare.engine.ffa.FfaFixture.c;
 import static org.memshare.engine.ffa.FfaFixture.to;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,7 +107,7 @@ class FfaHafniumQuirksTest {
         FfaFixture f = FfaFixture.boot(arch);
         long handle = f.sendOk(FfaShareKind.LEND, 1, List.of(c(BASE, 1)), 0, 2);
         f.ffa.setVersion(2, FfaVersion.V1_0);
-        byte[] request = java.util.Arrays.copyOf(FfaFixture.retrieveTx(FfaVersion.V1_0, 1, handle, 0, 0, 0,
+        byte[] request = Arrays.copyOf(FfaFixture.retrieveTx(FfaVersion.V1_0, 1, handle, 0, 0, 0,
                 List.of(to(2, MemoryPermissions.RW_NX))), 80);
         FfaOutcome outcome = f.ffa.explaining().retrieveRequest(2, request, request.length);
         assertEquals(FfaResult.Function.MEM_RETRIEVE_RESP, outcome.result().function(), outcome::toString);
@@ -130,7 +131,7 @@ class FfaHafniumQuirksTest {
         FfaFixture f = FfaFixture.boot(arch);
         byte[] tx = FfaFixture.sendTx(FfaVersion.V1_2, 1, 0, 0, 0, List.of(to(2, MemoryPermissions.RW)),
                 List.of(c(BASE, 1), c(BASE + 2 * PAGE, 1)));
-        long handle = f.ffa.memSend(1, FfaShareKind.LEND, java.util.Arrays.copyOf(tx, 112), tx.length).handle()
+        long handle = f.ffa.memSend(1, FfaShareKind.LEND, Arrays.copyOf(tx, 112), tx.length).handle()
                 .orElseThrow();
         byte[] two = FfaDescriptorCodec.encodeConstituents(List.of(c(BASE + 2 * PAGE, 1), c(BASE + 4 * PAGE, 1)));
         FfaResult next = f.ffa.fragTx(1, handle, two, 0);

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaDescriptorCodec;
+import org.memshare.api.ffa.FfaError;
 import org.memshare.api.ffa.FfaResult;
 import org.memshare.api.ffa.FfaShareKind;
 import org.memshare.api.ffa.FfaVersion;
@@ -44,7 +45,7 @@ class FfaVersionTest {
         assertEquals(-1, locked.w0(), "NOT_SUPPORTED in w0");
         assertEquals(Optional.of(FfaVersion.V1_1), f.ffa.version(1));
         assertEquals(0x1_0003, f.ffa.version(2, 0x1_0003).w0(), "another VM is not locked");
-        assertEquals(FfaResult.error(org.memshare.api.ffa.FfaError.INVALID_PARAMETERS), f.ffa.version(9, 0x1_0002));
+        assertEquals(FfaResult.error(FfaError.INVALID_PARAMETERS), f.ffa.version(9, 0x1_0002));
     }
 
     static Stream<Arguments> pairs() {
