@@ -26,7 +26,11 @@ import org.memshare.api.arch.ArchFeature;
 @ExtendWith(ConformanceExtension.class)
 public @interface ConformanceRule {
 
-    /** The stable id: the family, a dash, a number, for example {@code PT-3}. */
+    /**
+     * The stable id: the family, a dash, a number, for example {@code PT-3}; or, in a profile of
+     * another suite's tests, the family, a dash and the name of the test family it mirrors, for
+     * example {@code ACS-share_state_machine}.
+     */
     String id();
 
     /** How binding the rule is. */

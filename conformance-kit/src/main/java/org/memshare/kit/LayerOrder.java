@@ -6,7 +6,7 @@ import org.junit.jupiter.api.ClassOrderer;
 import org.junit.jupiter.api.ClassOrdererContext;
 
 /**
- * Runs the rule classes layer by layer (ARCH first, MODEL last), so reports read from the encoding
+ * Runs the rule classes layer by layer (ARCH first, MODEL and ACS last), so reports read from the encoding
  * up. Results do not depend on the order: it is for people. Select it with the configuration
  * parameter {@code junit.jupiter.testclass.order.default=org.memshare.kit.LayerOrder};
  * {@code memshare conformance} does.

@@ -22,16 +22,18 @@ import org.opentest4j.TestAbortedException;
  * built on top are skipped with that rule's name instead of failing in a cascade.
  *
  * <p>Layer 0 is ARCH (the encoding); 1 is PT and POOL (tables and the pool on that encoding); 2 is
- * SHARE, TLB, HW and CORPUS (behaviour of the engine on those tables); 3 is MODEL (long random runs,
- * which would only restate a lower failure). The verdict of a lower layer is worked out by running
- * its rules here, once per configuration, whatever order JUnit runs the classes in.
+ * SHARE, TLB, HW and CORPUS (behaviour of the engine on those tables); 3 is FFA (the FF-A memory
+ * flows, built on the same tables and sharing core); 4 is MODEL (long random runs) and ACS (the
+ * profile of Arm's FF-A ACS), which would only restate a lower failure. The verdict of a lower
+ * layer is worked out by running its rules here, once per configuration, whatever order JUnit runs
+ * the classes in.
  */
 final class Layers {
     /** Where the rule classes live; each is named {@code <Family>Rules}. */
     static final String RULES_PACKAGE = "org.memshare.kit.rules";
 
     private static final Map<String, Integer> LAYER_OF_FAMILY = Map.of(
-            "ARCH", 0, "PT", 1, "POOL", 1, "SHARE", 2, "TLB", 2, "HW", 2, "CORPUS", 2, "MODEL", 3);
+            "ARCH", 0, "PT", 1, "POOL", 1, "SHARE", 2, "TLB", 2, "HW", 2, "CORPUS", 2, "FFA", 3, "MODEL", 4, "ACS", 4);
 
     /** First failure found per configuration and layer, computed once. */
     private final Map<ArchUnderTest, Map<Integer, Optional<String>>> verdicts = new HashMap<>();

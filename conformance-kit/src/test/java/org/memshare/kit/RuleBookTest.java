@@ -41,9 +41,13 @@ class RuleBookTest {
     private static final String RULES_PACKAGE = "org.memshare.kit.rules";
     private static final Path BOOK = Path.of(System.getProperty("basedir", ".")).resolve("../docs/conformance.md").normalize();
 
-    /** {@code - **PT-3** (required): ...}, {@code - **TLB-1** (optional, needs TLB_MODEL): ...}, {@code - **CORPUS-<name>** (required): ...}. */
+    /**
+     * {@code - **PT-3** (required): ...}, {@code - **TLB-1** (optional, needs TLB_MODEL): ...},
+     * {@code - **CORPUS-<name>** (required): ...}, and a profile's
+     * {@code - **ACS-share_state_machine** (required): ...}.
+     */
     private static final Pattern ENTRY = Pattern.compile(
-            "^- \\*\\*(?<id>[A-Z]+-(?:\\d+|<[a-z-]+>))\\*\\* \\((?<level>required|optional|untested)"
+            "^- \\*\\*(?<id>[A-Z]+-(?:\\d+|[a-z][a-z0-9_]*|<[a-z-]+>))\\*\\* \\((?<level>required|optional|untested)"
                     + "(?:, needs (?<needs>[A-Z_]+(?:, [A-Z_]+)*))?\\): \\S.*$");
     private static final Pattern FAMILY_HEADING = Pattern.compile("^### (?<family>[A-Z]+): \\S.*$");
 

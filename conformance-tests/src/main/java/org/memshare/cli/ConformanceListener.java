@@ -61,6 +61,8 @@ final class ConformanceListener implements TestExecutionListener {
     private final Map<String, Long> started = new HashMap<>();
     private final Map<String, int[]> familyCounts = new LinkedHashMap<>();
     private final Set<String> familiesInClass = new LinkedHashSet<>();
+    /** Families of finished classes not reported yet: one family may span consecutive classes (ACS). */
+    private final Set<String> pending = new LinkedHashSet<>();
     private TestPlan plan;
 
     ConformanceListener(RuleGlob glob, Progress progress) {
@@ -124,6 +126,9 @@ final class ConformanceListener implements TestExecutionListener {
         if (!selected) {
             return;
         }
+        if (!pending.isEmpty() && !pending.contains(where.family())) {
+            reportFamilies();
+        }
         rows.add(new Row(where, outcome, millis, firstLine(detail)));
         int[] counts = familyCounts.computeIfAbsent(where.family(), f -> new int[3]);
         counts[outcome.ordinal()]++;
@@ -134,18 +139,24 @@ final class ConformanceListener implements TestExecutionListener {
         if (isUnit(plan, id)) {
             progress.unitFinished(RuleCoordinates.of(plan, id).ruleId());
         } else if (id.getSource().orElse(null) instanceof ClassSource) {
-            reportFamilies();
+            pending.addAll(familiesInClass);
+            familiesInClass.clear();
         }
     }
 
-    /** A family is reported when the rule class it ran in finishes (and at the end, for any rest). */
+    /**
+     * A family is reported once, when the last rule class it ran in has finished: when a row of
+     * another family arrives after its classes, or at the end.
+     */
     private void reportFamilies() {
-        for (String family : familiesInClass) {
+        pending.addAll(familiesInClass);
+        familiesInClass.clear();
+        for (String family : pending) {
             if (!family.isEmpty()) {
                 progress.familyFinished(family + ": " + counts(familyCounts.get(family)));
             }
         }
-        familiesInClass.clear();
+        pending.clear();
     }
 
     /** The rows in the order they ran. */

@@ -46,6 +46,29 @@ class ConformanceListenerTest {
         }
     }
 
+    /** One family's rules in two classes (as the ACS profile's are), and another family's before them. */
+    static class OtherRules {
+        @TestFactory
+        Stream<DynamicNode> rules() {
+            return Stream.of(dynamicContainer("fake pa_bits=40", Stream.of(dynamicTest("YY-1 [required] one", () -> { }))));
+        }
+    }
+
+    static class SplitOneRules {
+        @TestFactory
+        Stream<DynamicNode> rules() {
+            return Stream.of(dynamicContainer("fake pa_bits=40", Stream.of(dynamicTest("ZZ-1 [required] one", () -> { }))));
+        }
+    }
+
+    static class SplitTwoRules {
+        @TestFactory
+        Stream<DynamicNode> rules() {
+            return Stream.of(dynamicContainer("fake pa_bits=40", Stream.of(
+                    dynamicTest("ZZ-2 [required] two", () -> fail("no")))));
+        }
+    }
+
     /** A rule class that cannot start: its failure is no rule's, and is reported whatever --rules says. */
     static class BrokenRules {
         @BeforeAll
@@ -111,6 +134,18 @@ class ConformanceListenerTest {
         assertEquals(List.of("CORPUS: 2 passed, 1 failed, 1 skipped"), progress.families);
         assertEquals(List.of("corpus()"), progress.units, "one unit: the factory");
         assertEquals("2 passed, 1 failed, 1 skipped", ConformanceListener.summary(rows));
+    }
+
+    @Test
+    void aFamilyWhoseRulesSpanTwoClassesIsReportedOnceWhenTheLastFinishes() {
+        Recorded progress = new Recorded();
+        ConformanceListener listener = new ConformanceListener(RuleGlob.parse("*"), progress);
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(SplitTwoRules.class), selectClass(OtherRules.class), selectClass(SplitOneRules.class))
+                .configurationParameter("junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$ClassName")
+                .filters(includeEngines("junit-jupiter")).build(), listener);
+
+        assertEquals(List.of("YY: 1 passed, 0 failed, 0 skipped", "ZZ: 1 passed, 1 failed, 0 skipped"), progress.families);
     }
 
     @Test

@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.memshare.api.addr.Addresses;
-import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.ArchFeature;
 import org.memshare.api.arch.HardwareWalk;
-import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.ShareType;
@@ -26,7 +23,6 @@ import org.memshare.kit.ArchUnderTest;
 import org.memshare.kit.ConformanceRule;
 import org.memshare.kit.Level;
 import org.memshare.kit.RuleDisplayNames;
-import org.memshare.kit.translation.TranslationModel;
 
 /**
  * HW rules: what the plugin's own hardware walk ({@link HardwareWalk}, written from its
@@ -88,64 +84,9 @@ public class HardwareRules {
         }
 
         private void check(String operation, Vm vm, long address) {
-            long page = address & -PAGE;
-            OptionalInt mode = vm.table().mode(IntermediatePhysicalAddress.of(page),
-                    IntermediatePhysicalAddress.of(page + PAGE));
-            if (mode.isEmpty()) {
-                fail(under + ": after " + operation + ", VM " + vm.id() + " has no mode at 0x" + Long.toHexString(page));
-            }
-            int m = mode.getAsInt();
-            HardwareWalk.Translation t = walk.translate(Stage.STAGE2, machine.tableMemory()::table,
-                    vm.table().rootAddress(), address);
-            String problem = null;
-            if ((m & Mode.INVALID) != 0) {
-                if (!(t instanceof HardwareWalk.Fault)) {
-                    problem = "the mode is invalid, so access must fault";
-                }
-            } else if (!(t instanceof HardwareWalk.Granted granted)) {
-                problem = "the mode is valid, so the walk must grant " + Mode.describe(m & ACCESS_BITS);
-            } else if (granted.outputAddress() != address) {
-                problem = "the walk must translate the address to itself (identity map)";
-            } else if (granted.access() != (m & ACCESS_BITS)) {
-                problem = "the walk must grant exactly " + Mode.describe(m & ACCESS_BITS) + " (0x"
-                        + Integer.toHexString(m & ACCESS_BITS) + ")";
-            }
-            if (problem != null) {
-                fail(under + ": after " + operation + ", VM " + vm.id() + " address 0x" + Long.toHexString(address)
-                        + " has mode " + Mode.describe(m) + " (0x" + Integer.toHexString(m) + ") but the hardware walk gives "
-                        + describe(t) + ": " + problem + "; entries walked: " + entriesWalked(vm.table(), address));
-            }
+            WalkComparison.problem(machine, walk, vm, address)
+                    .ifPresent(problem -> fail(under + ": after " + operation + ", " + problem));
         }
-
-        /**
-         * The raw entries from the root down to the first entry that is not a table, following
-         * the table addresses as the format reads them (each one named beside its entry).
-         */
-        private String entriesWalked(PageTable table, long address) {
-            List<String> entries = new ArrayList<>();
-            PageTableFormat format = table.format();
-            for (TranslationModel.Step step : TranslationModel.steps(format, machine.tableMemory()::table,
-                    table.rootAddress(), table.maxLevel(), address)) {
-                String entry = "level " + step.level() + " table 0x" + Long.toHexString(step.tablePa()) + "["
-                        + step.index() + "] = 0x" + Long.toHexString(step.pte());
-                if (step.level() > 0 && format.isTable(step.pte(), step.level())) {
-                    // The table the format reads from the entry, to compare with the raw bits.
-                    entry += " (the format's table address: 0x"
-                            + Long.toHexString(format.tableAddress(step.pte(), step.level())) + ")";
-                }
-                entries.add(entry);
-            }
-            return String.join(", ", entries);
-        }
-    }
-
-    private static String describe(HardwareWalk.Translation t) {
-        if (t instanceof HardwareWalk.Granted g) {
-            return "a grant of " + Mode.describe(g.access()) + " (0x" + Integer.toHexString(g.access()) + ") at 0x"
-                    + Long.toHexString(g.outputAddress()) + " from level " + g.level();
-        }
-        HardwareWalk.Fault f = (HardwareWalk.Fault) t;
-        return "a fault at level " + f.level() + " (" + f.reason() + ")";
     }
 
     @ConformanceRule(id = "HW-1", level = Level.OPTIONAL, requires = ArchFeature.HARDWARE_WALK,
@@ -263,7 +204,7 @@ public class HardwareRules {
                     fail(under + ": after " + operation + ", the hypervisor's stage-1 address 0x"
                             + Long.toHexString(address) + " should " + (want < 0 ? "fault"
                                     : "be granted " + Mode.describe(want) + " (0x" + Integer.toHexString(want) + ")")
-                            + " but the hardware walk gives " + describe(t));
+                            + " but the hardware walk gives " + WalkComparison.describe(t));
                 }
             }
         }
