@@ -36,6 +36,7 @@ import org.memshare.kit.Level;
 import org.memshare.kit.RuleDisplayNames;
 import org.memshare.kit.fixture.FfaMachine;
 import org.memshare.kit.fixture.KitMachine;
+import org.memshare.engine.mm.EntryVisitor;
 import org.memshare.kit.fixture.Snapshot;
 import org.memshare.kit.model.FfaModes;
 
@@ -617,9 +618,12 @@ public class FfaRules {
                 throw r.failure("the retrieve", "memory next to the constituents changed at 0x" + Long.toHexString(a));
             }
         }
-        if (!m.snapshot().stage1().equals(before.stage1())) {
-            throw r.failure("the retrieve", "the hypervisor's stage-1 table changed: " + m.snapshot().diff(before)
-                    .lines().filter(s -> s.startsWith(Snapshot.STAGE1)).toList());
+        // Hafnium main leaves the tables a clear made in stage 1 (it never defragments stage 1),
+        // so only a mapping left behind is wrong: the memory must not stay mapped there.
+        List<Snapshot.Entry> mapped = m.snapshot().stage1().stream()
+                .filter(e -> e.kind() != EntryVisitor.Kind.TABLE && !before.stage1().contains(e)).toList();
+        if (!mapped.isEmpty()) {
+            throw r.failure("the retrieve", "the hypervisor's stage-1 table keeps a mapping after the clear: " + mapped);
         }
     }
 
