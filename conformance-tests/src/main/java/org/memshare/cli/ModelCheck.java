@@ -120,6 +120,10 @@ final class ModelCheck implements ReplayObserver {
             return answer(read.vm(), read.address(), Mode.R, !result.equals("fault"), "read");
         } else if (operation instanceof Operation.Write write) {
             return answer(write.vm(), write.address(), Mode.W, !result.equals("fault"), "write");
+        } else if (operation instanceof Operation.FfaCall) {
+            // The ownership model is SPCI's: an FF-A step is not predicted, only read back, so that
+            // later accesses are judged against the modes it left.
+            resync(machine);
         }
         return Optional.empty();
     }
