@@ -54,6 +54,8 @@ public final class TraceReplayer {
     private final List<SharePolicyFactories.Selected> extraPolicies;
     private Machine machine;
     private Hypervisor hypervisor;
+    /** The machine's FF-A lines, with what builder sends kept back; null without a machine. */
+    private FfaReplay ffaReplay;
     private final ReplayObserver observer;
     private int errors;
     private int lineNumber;
@@ -242,6 +244,14 @@ public final class TraceReplayer {
             if (vm(n, write.vm()) != null) {
                 result(n, hypervisor.write(write.vm(), write.address(), write.value()) ? "ok" : "fault");
             }
+        } else if (operation instanceof Operation.FfaCall call) {
+            if (vm(n, call.vm()) != null) {
+                try {
+                    result(n, ffaReplay.run(call));
+                } catch (FfaReplay.LineFailure e) {
+                    error(n, e.getMessage());
+                }
+            }
         } else {
             error(n, "operation '" + name(operation) + "' is not supported yet");
         }
@@ -291,10 +301,13 @@ public final class TraceReplayer {
         }
         machine = null;
         hypervisor = null;
+        ffaReplay = null;
         pendingPrepares.clear();
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
             hypervisor = ok.hypervisor();
+            ffaReplay = new FfaReplay(hypervisor.ffa());
+            ffaReplay.setVersions(init.ffaVersions());
             result(n, "ok");
         } else {
             result(n, "fail");
