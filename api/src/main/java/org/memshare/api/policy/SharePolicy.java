@@ -1,6 +1,7 @@
 package org.memshare.api.policy;
 
 import java.util.Optional;
+import org.memshare.api.ffa.FfaError;
 import org.memshare.api.spci.SpciError;
 
 /**
@@ -34,6 +35,14 @@ import org.memshare.api.spci.SpciError;
  * outcome (the answer is DENIED, nothing changed). Requests of different VM pairs run
  * concurrently: the policy's own data structures must be thread-safe.
  *
+ * <p><b>FF-A.</b> The FF-A engine asks {@link #refusal(FfaRequest)} about every send (when its
+ * last fragment has arrived), retrieve, relinquish and reclaim, after every check of the protocol
+ * and before any page table or share state changes; a refusal answers DENIED. It then calls
+ * {@link #committed(FfaRequest)} or {@link #failed(FfaRequest, FfaError, String)} exactly as for
+ * SPCI, holding the caller's lock and the engine's share-state lock, so FF-A steps are told in
+ * the order they commit. By default a policy allows every FF-A step and keeps no FF-A state, so
+ * an SPCI policy keeps working unchanged.
+ *
  * <p>Implementations must be thread-safe and must not call back into the engine.
  */
 @FunctionalInterface
@@ -64,5 +73,33 @@ public interface SharePolicy {
      * @param reason the engine's or the refusing policy's reason
      */
     default void failed(ShareRequest request, SpciError error, String reason) {
+    }
+
+    /**
+     * Decides on an FF-A step. Allows everything by default.
+     *
+     * @return empty to allow it, or the reason to refuse it (shown to users); a refusal answers DENIED
+     */
+    default Optional<String> refusal(FfaRequest request) {
+        return Optional.empty();
+    }
+
+    /**
+     * {@code request}, which this policy allowed, has committed: the caller's table has the new
+     * mode over every constituent and the share state has changed. Called with the caller's lock
+     * and the share-state lock held; must not throw (an exception is ignored). Does nothing by
+     * default.
+     */
+    default void committed(FfaRequest request) {
+    }
+
+    /**
+     * {@code request}, which this policy allowed, did not happen and changed nothing: a later
+     * policy refused it ({@link FfaError#DENIED}), or the engine ran out of memory
+     * ({@link FfaError#NO_MEMORY}) or found a constituent beyond the PA range
+     * ({@link FfaError#INVALID_PARAMETERS}) while preparing the tables. Called with the same locks
+     * as {@link #committed(FfaRequest)}; must not throw. Does nothing by default.
+     */
+    default void failed(FfaRequest request, FfaError error, String reason) {
     }
 }

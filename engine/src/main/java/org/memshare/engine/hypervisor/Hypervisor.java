@@ -10,6 +10,7 @@ import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.spci.MemoryRegionCodec;
 import org.memshare.api.spci.SpciError;
+import org.memshare.engine.ffa.FfaMemory;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Mailbox;
 import org.memshare.engine.machine.Vm;
@@ -36,6 +37,7 @@ public final class Hypervisor {
 
     private final Machine machine;
     private final MemorySharing sharing;
+    private final FfaMemory ffa;
 
     /** A hypervisor for {@code machine}, sharing memory as the machine's policies allow. */
     public Hypervisor(Machine machine) {
@@ -44,11 +46,30 @@ public final class Hypervisor {
 
     /**
      * A hypervisor for {@code machine} that shares memory through {@code sharing}, which must have
-     * been made for the same machine (the machine's injector builds both this way).
+     * been made for the same machine, and has FF-A memory management of its own.
      */
     public Hypervisor(Machine machine, MemorySharing sharing) {
+        this(machine, sharing, new FfaMemory(requireNonNull(machine, "machine is null")));
+    }
+
+    /**
+     * A hypervisor for {@code machine} with its SPCI sharing and its FF-A memory management, both
+     * made for the same machine (the machine's injector builds all three this way).
+     */
+    public Hypervisor(Machine machine, MemorySharing sharing, FfaMemory ffa) {
         this.machine = requireNonNull(machine, "machine is null");
         this.sharing = requireNonNull(sharing, "sharing is null");
+        this.ffa = requireNonNull(ffa, "ffa is null");
+    }
+
+    /**
+     * The machine's FF-A memory management (FFA_VERSION, MEM_DONATE/LEND/SHARE, FRAG_TX,
+     * RETRIEVE_REQ, FRAG_RX, RX_RELEASE, RELINQUISH, RECLAIM); one per machine. A VM's RX buffer is
+     * its mailbox, so an SPCI message waiting there makes a retrieve BUSY, and a retrieve response
+     * waiting there makes an SPCI send to the VM BUSY.
+     */
+    public FfaMemory ffa() {
+        return ffa;
     }
 
     public Machine machine() {

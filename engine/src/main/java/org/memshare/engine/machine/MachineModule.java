@@ -13,6 +13,7 @@ import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.TlbMaintenance;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.pool.PagePool;
+import org.memshare.engine.ffa.FfaMemory;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.pool.DefaultPagePool;
@@ -21,8 +22,9 @@ import org.memshare.engine.spci.MemorySharing;
 /**
  * Binds the pieces of a machine, each {@link MachineScoped}: the configuration and the arch the
  * plugin returned (seeded by {@link MachineFactory}), the pool, the table memory, the machine
- * itself (seeded once assembled), its sharing engine and its hypervisor. One injector with this
- * module makes any number of machines, none sharing state with another.
+ * itself (seeded once assembled), its SPCI sharing engine, its FF-A memory management and its
+ * hypervisor. One injector with this module makes any number of machines, none sharing state
+ * with another.
  */
 final class MachineModule extends AbstractModule {
     static final Key<MachineConfig> CONFIG = Key.get(MachineConfig.class);
@@ -84,9 +86,16 @@ final class MachineModule extends AbstractModule {
         return new MemorySharing(machine, machine.policies());
     }
 
+    /** FF-A memory management, asking the same policies. */
     @Provides
     @MachineScoped
-    Hypervisor hypervisor(Machine machine, MemorySharing sharing) {
-        return new Hypervisor(machine, sharing);
+    FfaMemory ffa(Machine machine) {
+        return new FfaMemory(machine);
+    }
+
+    @Provides
+    @MachineScoped
+    Hypervisor hypervisor(Machine machine, MemorySharing sharing, FfaMemory ffa) {
+        return new Hypervisor(machine, sharing, ffa);
     }
 }

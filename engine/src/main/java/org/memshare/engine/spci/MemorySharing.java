@@ -2,15 +2,13 @@ package org.memshare.engine.spci;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
-import org.memshare.api.addr.IntermediatePhysicalAddress;
-import org.memshare.api.addr.PhysicalAddress;
+import java.util.OptionalLong;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
-import org.memshare.api.pool.PagePool;
 import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.Decoded;
 import org.memshare.api.spci.MemoryRegion;
@@ -19,8 +17,11 @@ import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Vm;
-import org.memshare.engine.mm.PageTable;
-import org.memshare.engine.pool.DefaultPagePool;
+import org.memshare.engine.sharing.ConstituentList;
+import org.memshare.engine.sharing.MemoryClearing;
+import org.memshare.engine.sharing.ModeScan;
+import org.memshare.engine.sharing.PageRun;
+import org.memshare.engine.sharing.TableUpdate;
 
 /**
  * Donate, lend, share and relinquish of a memory region, all or nothing, as Hafnium's
@@ -36,19 +37,19 @@ import org.memshare.engine.pool.DefaultPagePool;
  *       NO_MEMORY;</li>
  *   <li>commit the receiver; hand the local pool back; defrag both tables, success or not.</li>
  * </ol>
- * The caller holds both VMs' locks.
+ * The checks, the update and the clearing come from the protocol-neutral core
+ * ({@code org.memshare.engine.sharing}); this class keeps SPCI's rules and error mapping (every
+ * refusal is INVALID_PARAMETERS). The caller holds both VMs' locks.
  */
 public final class MemorySharing {
-    private final Machine machine;
-    private final MemoryClearing clearing;
+    private final TableUpdate update;
     private final List<SharePolicy> policies;
 
     /** @param policies asked in this order; the first refusal wins */
     public MemorySharing(Machine machine, List<SharePolicy> policies) {
-        this.machine = requireNonNull(machine, "machine is null");
+        requireNonNull(machine, "machine is null");
         this.policies = List.copyOf(requireNonNull(policies, "policies is null"));
-        this.clearing = new MemoryClearing(machine.hypervisorTable(), machine.stage1Lock(), machine.memory(),
-                machine.arch().cache(), machine.pool());
+        this.update = new TableUpdate(machine.pool(), MemoryClearing.of(machine));
     }
 
     /** What the checks conclude: a plan to apply, or a refusal. */
@@ -167,31 +168,25 @@ public final class MemorySharing {
         if (named != to.id()) {
             return invalid("the region names receiver " + named + " but the message goes to VM " + to.id());
         }
-        List<Constituent> constituents = region.constituents();
+        // The decoder has refused empty, unaligned, wrapping and overlapping constituents; what is
+        // left is the address-space bound and one mode per VM over all of them, constituent by
+        // constituent.
         long end = from.table().addressSpaceEnd();
-        int senderMode = 0;
-        int receiverMode = 0;
-        for (int i = 0; i < constituents.size(); i++) {
-            Constituent c = constituents.get(i);
-            if (Long.compareUnsigned(c.end(), end) > 0) {
-                return invalid("constituent " + i + " ends at 0x" + Long.toHexString(c.end())
+        ConstituentList runs = runs(region);
+        ModeScan.Result modes = ModeScan.scan(List.of(from.table(), to.table()), runs, ModeScan.Rule.EVERY_RUN,
+                false, OptionalLong.of(end));
+        if (!modes.ok()) {
+            int i = modes.run();
+            return switch (modes.failure()) {
+                case BEYOND_BOUND -> invalid("constituent " + i + " ends at 0x" + Long.toHexString(runs.get(i).end())
                         + ", beyond the address space (0x" + Long.toHexString(end) + ")");
-            }
-            IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(c.address());
-            IntermediatePhysicalAddress last = IntermediatePhysicalAddress.of(c.end());
-            OptionalInt fromMode = from.table().mode(begin, last);
-            OptionalInt toMode = to.table().mode(begin, last);
-            if (fromMode.isEmpty() || toMode.isEmpty()) {
-                return invalid("constituent " + i + " is not mapped with one mode in "
-                        + (fromMode.isEmpty() ? "the sender" : "the receiver"));
-            }
-            if (i == 0) {
-                senderMode = fromMode.getAsInt();
-                receiverMode = toMode.getAsInt();
-            } else if (fromMode.getAsInt() != senderMode || toMode.getAsInt() != receiverMode) {
-                return invalid("constituent " + i + " has another mode than constituent 0");
-            }
+                case NOT_ONE_MODE -> invalid("constituent " + i + " is not mapped with one mode in "
+                        + (modes.table() == 0 ? "the sender" : "the receiver"));
+                case MIXED, UNALIGNED -> invalid("constituent " + i + " has another mode than constituent 0");
+            };
         }
+        int senderMode = modes.mode(0);
+        int receiverMode = modes.mode(1);
         if ((senderMode & Mode.D) != 0) {
             return invalid("the sender's memory is device memory");
         }
@@ -203,50 +198,35 @@ public final class MemorySharing {
         return new Plan(senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
     }
 
+    /** The region's constituents as the sharing core's runs, one fragment. */
+    static ConstituentList runs(MemoryRegion region) {
+        List<PageRun> runs = new ArrayList<>(region.constituents().size());
+        for (Constituent c : region.constituents()) {
+            runs.add(new PageRun(c.address(), c.pageCount()));
+        }
+        return ConstituentList.of(runs);
+    }
+
     private static Refusal invalid(String reason) {
         return new Refusal(SpciResult.error(SpciError.INVALID_PARAMETERS, reason));
     }
 
+    /**
+     * Prepares both tables, commits the sender, clears if asked (reverting the sender on failure),
+     * commits the receiver and defragments both: the core's two-phase update with the sender
+     * before the clear and the receiver after it.
+     */
     private SpciResult apply(Vm from, Vm to, MemoryRegion region, Plan plan) {
-        DefaultPagePool pool = machine.pool();
-        DefaultPagePool local = DefaultPagePool.withFallback(pool);
-        SpciResult result;
-        try {
-            if (!prepareAll(from.table(), region, plan.newSenderMode(), pool)
-                    || !prepareAll(to.table(), region, plan.newReceiverMode(), pool)) {
-                result = SpciResult.error(SpciError.NO_MEMORY, "the page pool ran out while preparing the tables");
-            } else {
-                commitAll(from.table(), region, plan.newSenderMode(), local);
-                if (region.clearRequested() && !clearing.clear(region)) {
-                    // The sender's tables were prepared for its old mode too, and the pages its
-                    // commit freed wait in the local pool, so this cannot run out.
-                    commitAll(from.table(), region, plan.senderMode(), local);
-                    result = SpciResult.error(SpciError.NO_MEMORY, "the page pool ran out while clearing the memory");
-                } else {
-                    commitAll(to.table(), region, plan.newReceiverMode(), pool);
-                    result = SpciResult.success();
-                }
-            }
-        } finally {
-            local.fini();
-        }
-        to.table().defrag(pool);
-        from.table().defrag(pool);
-        return result;
-    }
-
-    private static boolean prepareAll(PageTable table, MemoryRegion region, int mode, PagePool pool) {
-        for (Constituent c : region.constituents()) {
-            if (!table.prepare(PhysicalAddress.of(c.address()), PhysicalAddress.of(c.end()), mode, pool)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void commitAll(PageTable table, MemoryRegion region, int mode, PagePool pool) {
-        for (Constituent c : region.constituents()) {
-            table.commitPrepared(PhysicalAddress.of(c.address()), PhysicalAddress.of(c.end()), mode, pool);
-        }
+        TableUpdate.Outcome outcome = update.apply(
+                TableUpdate.clearBetween(new TableUpdate.Party(from.table(), plan.senderMode(), plan.newSenderMode()))
+                        .then(new TableUpdate.Party(to.table(), plan.receiverMode(), plan.newReceiverMode())),
+                runs(region).runs(), region.clearRequested(), OptionalLong.empty());
+        return switch (outcome) {
+            case DONE -> SpciResult.success();
+            case NO_MEMORY_CLEARING -> SpciResult.error(SpciError.NO_MEMORY,
+                    "the page pool ran out while clearing the memory");
+            case NO_MEMORY_PREPARING, BEYOND_BOUND -> SpciResult.error(SpciError.NO_MEMORY,
+                    "the page pool ran out while preparing the tables");
+        };
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
@@ -46,6 +47,6 @@ class DonateOnlyWithClearPolicyTest {
 
     @Test
     void refusesANullRequest() {
-        assertThrows(NullPointerException.class, () -> policy.refusal(null));
+        assertThrows(NullPointerException.class, () -> policy.refusal((ShareRequest) null));
     }
 }

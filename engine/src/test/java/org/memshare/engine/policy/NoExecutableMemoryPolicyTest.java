@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.MemoryAccess;
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.ShareType;
@@ -89,6 +90,6 @@ class NoExecutableMemoryPolicyTest {
         assertThrows(IllegalArgumentException.class, () -> NoExecutableMemoryPolicy.forVms(List.of()));
         assertThrows(NullPointerException.class, () -> NoExecutableMemoryPolicy.forVms(Arrays.asList(1, null)));
         assertThrows(NullPointerException.class, () -> NoExecutableMemoryPolicy.forVms((List<Integer>) null));
-        assertThrows(NullPointerException.class, () -> policy.refusal(null));
+        assertThrows(NullPointerException.class, () -> policy.refusal((ShareRequest) null));
     }
 }

@@ -1,32 +1,33 @@
-package org.memshare.engine.spci;
+package org.memshare.engine.sharing;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.CacheMaintenance;
 import org.memshare.api.memory.PhysicalMemory;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.pool.PagePool;
-import org.memshare.api.spci.Constituent;
-import org.memshare.api.spci.MemoryRegion;
+import org.memshare.engine.machine.Machine;
 import org.memshare.engine.mm.PageTable;
 import org.memshare.engine.pool.DefaultPagePool;
 
 /**
- * Zeroes a region's constituents the way Hafnium's {@code api_clear_memory_region} does: each
- * constituent in turn is mapped writable into the hypervisor's stage-1 table, zeroed, flushed
- * from the data cache and unmapped; then the stage-1 table is defragmented. Tables come from a
- * local pool that falls back to the machine's, so the pool counts match the reference.
+ * Zeroes runs of pages the way Hafnium clears memory it shares ({@code api_clear_memory_region}
+ * at the seed, {@code ffa_clear_memory_constituents} on main): each run in turn is mapped
+ * writable into the hypervisor's stage-1 table, zeroed, flushed from the data cache and unmapped;
+ * then the stage-1 table is defragmented. Tables come from a local pool that falls back to the
+ * machine's, so the pool counts match the reference.
  */
-final class MemoryClearing {
+public final class MemoryClearing {
     private final PageTable stage1;
     private final ReentrantLock stage1Lock;
     private final PhysicalMemory memory;
     private final CacheMaintenance cache;
     private final DefaultPagePool pool;
 
-    MemoryClearing(PageTable stage1, ReentrantLock stage1Lock, PhysicalMemory memory, CacheMaintenance cache,
+    public MemoryClearing(PageTable stage1, ReentrantLock stage1Lock, PhysicalMemory memory, CacheMaintenance cache,
             DefaultPagePool pool) {
         this.stage1 = requireNonNull(stage1, "stage1 is null");
         this.stage1Lock = requireNonNull(stage1Lock, "stage1Lock is null");
@@ -35,16 +36,21 @@ final class MemoryClearing {
         this.pool = requireNonNull(pool, "pool is null");
     }
 
+    /** The clearing of {@code machine}'s memory through its hypervisor stage-1 table. */
+    public static MemoryClearing of(Machine machine) {
+        return new MemoryClearing(machine.hypervisorTable(), machine.stage1Lock(), machine.memory(),
+                machine.arch().cache(), machine.pool());
+    }
+
     /**
-     * Clears every constituent of {@code region}. Constituents already cleared stay cleared when
-     * a later one fails.
+     * Clears every run, in order. Runs already cleared stay cleared when a later one fails.
      *
-     * @return false if the pool ran out mapping a constituent
+     * @return false if the pool ran out mapping a run
      */
-    boolean clear(MemoryRegion region) {
+    public boolean clear(List<PageRun> runs) {
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         try {
-            for (Constituent c : region.constituents()) {
+            for (PageRun c : runs) {
                 if (!clear(c, local)) {
                     return false;
                 }
@@ -61,7 +67,7 @@ final class MemoryClearing {
         }
     }
 
-    private boolean clear(Constituent c, PagePool local) {
+    private boolean clear(PageRun c, PagePool local) {
         PhysicalAddress begin = PhysicalAddress.of(c.address());
         PhysicalAddress end = PhysicalAddress.of(c.end());
         stage1Lock.lock();
