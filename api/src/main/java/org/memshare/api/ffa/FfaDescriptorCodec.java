@@ -16,18 +16,21 @@ import java.util.OptionalLong;
  * <h2>Encoding</h2>
  * {@code encode} writes every field of the value at the offsets it names (receivers at the
  * receivers offset, the composite at receiver 0's composite offset), gaps zero, and checks that the
- * bytes decode back to the very same value; a value that cannot be laid out so (a v1.0 layout with
- * a receivers offset other than 32, a 16-byte descriptor with impdef, overlapping fields that
- * disagree) is refused with an {@link IllegalArgumentException}. Encoding is for values a program
- * built; hostile inputs go through decoding.
+ * bytes decode back to the very same value ({@link #decodeTransaction} for a value with a
+ * composite, {@link #decodeRetrieveRequest} for one without); a value that cannot be laid out so
+ * (a v1.0 layout with a receivers offset other than 32 or attributes above 0xff, a 16-byte
+ * descriptor with impdef, overlapping fields that disagree) is refused with an
+ * {@link IllegalArgumentException}. Encoding is for values a program built; hostile inputs go
+ * through decoding. Whatever a decode accepts encodes again, to bytes that agree with the input
+ * wherever a field was read (bytes no field covers come back zero).
  *
  * <h2>Decoding</h2>
  * Decoding reads {@code bytes[0, length)} and is layout only: it never throws (whatever the array,
  * length or version) and rejects only what cannot be read, always with a {@link Rejection} naming
  * the field, its offset and the values:
  * <ol>
- * <li>a null array, a negative length or one beyond the array ({@code length});
  * <li>a version memshare does not model, 1.0 to 1.3 ({@code version}, NOT_SUPPORTED);
+ * <li>a null array, a negative length or one beyond the array ({@code length});
  * <li>fewer bytes than the header: 32 for v1.0, 48 for v1.1+ ({@code header});
  * <li>with at least one receiver, an access descriptor size other than 16 or 32
  *     ({@code accessDescriptorSize});
@@ -129,6 +132,9 @@ public final class FfaDescriptorCodec {
     public static byte[] encode(Relinquish relinquish, FfaVersion version) {
         requireNonNull(relinquish, "relinquish is null");
         requireNonNull(version, "version is null");
+        if (!version.isModelled()) {
+            throw new IllegalArgumentException("memshare lays out FF-A 1.0 to 1.3, not " + version);
+        }
         byte[] out = new byte[relinquish.sizeBytes()];
         LONG.set(out, 0, relinquish.handle());
         INT.set(out, 8, relinquish.flags());
@@ -224,6 +230,26 @@ public final class FfaDescriptorCodec {
         return OptionalLong.of((long) LONG.get(bytes, (int) offset));
     }
 
+    // ---- explaining --------------------------------------------------------------------------
+
+    /**
+     * One line per field (receivers and constituents one line each), as the bytes hold them in
+     * {@code version}'s layout, each line starting with the field's offset:
+     * {@code 0x0030 receiver[0]: id 0x2, permissions 0x6 (RW+NX), flags 0x0, composite offset 80}.
+     * For {@code --explain}-style output.
+     */
+    public static List<String> explain(MemoryTransaction tx, FfaVersion version) {
+        requireNonNull(tx, "tx is null");
+        requireNonNull(version, "version is null");
+        return Explainer.transaction(tx, version);
+    }
+
+    /** One line per field of a relinquish descriptor, each starting with its offset. */
+    public static List<String> explain(Relinquish relinquish) {
+        requireNonNull(relinquish, "relinquish is null");
+        return Explainer.relinquish(relinquish);
+    }
+
     // ---- conversions -------------------------------------------------------------------------
 
     /**
@@ -303,16 +329,16 @@ public final class FfaDescriptorCodec {
 
     /** The common input checks of every decode: null, length, version. */
     static Optional<Rejection> checkInput(byte[] bytes, int length, FfaVersion version) {
+        if (version == null || !version.isModelled()) {
+            return Optional.of(new Rejection(FfaError.NOT_SUPPORTED, "version", 0,
+                    "memshare lays out FF-A 1.0 to 1.3, not " + version));
+        }
         if (bytes == null) {
             return Optional.of(new Rejection(FfaError.INVALID_PARAMETERS, "length", 0, "there are no bytes (null)"));
         }
         if (length < 0 || length > bytes.length) {
             return Optional.of(new Rejection(FfaError.INVALID_PARAMETERS, "length", 0,
                     String.format("the length %d does not lie inside the %d bytes given", length, bytes.length)));
-        }
-        if (version == null || !version.isModelled()) {
-            return Optional.of(new Rejection(FfaError.NOT_SUPPORTED, "version", 0,
-                    "memshare lays out FF-A 1.0 to 1.3, not " + version));
         }
         return Optional.empty();
     }
