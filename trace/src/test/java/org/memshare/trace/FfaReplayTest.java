@@ -115,19 +115,22 @@ class FfaReplayTest {
                 mem_share from=1 to=2 c=0x208000:1 fragment=200
                 """);
         List<String> lines = run.lines();
-        assertEquals("3: MEM_FRAG_RX handle=0x8000000000000000 offset=0x70 bytes=0100000000000000000000000000000000000000"
-                + "0000000020000000010000003000000000000000000000000000000002000200500000000000000000000000000000000000000000"
-                + "000000000000000000030000000300000000000000000000000000200000000000000100000000000000", lines.get(2));
+        assertEquals("3: MEM_FRAG_RX handle=0x8000000000000000 offset=0x70 bytes="
+                + "01000000000000000000000000000000000000000000000020000000010000003000000000000000000000000000000002000200"
+                + "50000000000000000000000000000000000000000000000000000000030000000300000000000000000000000000200000000000"
+                + "0100000000000000"
+                , lines.get(2));
         assertEquals("4: MEM_FRAG_RX handle=0x8000000000000000 offset=0x80", lines.get(3));
         assertEquals("5: error length=32 but 16 bytes of VM 1's descriptor are left to send", lines.get(4));
         assertEquals("6: SUCCESS handle=0x8000000000000000", lines.get(5));
         assertEquals("7: error length=16 but 0 bytes of VM 1's descriptor are left to send", lines.get(6));
         assertEquals("8: INVALID_PARAMETERS", lines.get(7), "nothing left: an empty fragment, which Hafnium refuses");
         assertEquals("9: mode 0x17", lines.get(8));
-        assertEquals("10: MEM_RETRIEVE_RESP total=0x90 fragment=0x90 bytes=0100000010000000000000000000008000000000000000"
-                + "0020000000010000003000000000000000000000000000000002000600500000000000000000000000000000000000000000000000"
-                + "000000000003000000030000000000000000000000000020000000000001000000000000000020200000000000010000000000000000"
-                + "402000000000000100000000000000", lines.get(9));
+        assertEquals("10: MEM_RETRIEVE_RESP total=0x90 fragment=0x90 bytes="
+                + "01000000100000000000000000000080000000000000000020000000010000003000000000000000000000000000000002000600"
+                + "50000000000000000000000000000000000000000000000000000000030000000300000000000000000000000000200000000000"
+                + "01000000000000000020200000000000010000000000000000402000000000000100000000000000"
+                , lines.get(9));
         assertEquals("11: SUCCESS", lines.get(10));
         assertEquals("12: DENIED", lines.get(11), "nothing in RX");
         assertEquals("13: error fragment=200 is more than the descriptor's 112 bytes", lines.get(12));
