@@ -400,8 +400,14 @@ final class FfaScenario {
         int header = sender.version.headerSize() + sender.version.accessDescriptorSize() * borrowers;
         int total = header + 16 + 16 * s.constituents.size();
         int fragment = total;
-        if (total > RX || random.nextInt(12) == 0 && s.constituents.size() > 1) {
-            int fitting = Math.min(s.constituents.size() - 1, (RX - header - 16) / 16);
+        // Hafnium panics when the first stored fragment does not fit a retriever's response: a
+        // v1.0/v1.1 sender to one borrower has 16-byte descriptors where a v1.2 response has 32.
+        int room = RX;
+        if (settings.crashFree() && borrowers == 1 && sender.version.accessDescriptorSize() == 16) {
+            room = RX - 16 - (sender.version.usesV1_0Layout() ? 16 : 0);
+        }
+        if (total > room || random.nextInt(12) == 0 && s.constituents.size() > 1) {
+            int fitting = Math.min(s.constituents.size() - 1, (room - header - 16) / 16);
             int first = total > RX && random.nextBoolean() ? fitting : 1 + random.nextInt(Math.max(1, fitting));
             fragment = header + 16 + 16 * Math.max(1, first);
             line.put("fragment", "" + fragment);
@@ -539,7 +545,7 @@ final class FfaScenario {
         MemoryTransaction tx = MemoryTransaction.laidOut(sender.version, s.sender, new MemoryAttributes(s.attrs & 0xff),
                 new TransactionFlags(s.flags), 0, s.tag, receivers, Optional.of(CompositeRegion.of(s.constituents)));
         byte[] bytes = FfaDescriptorCodec.encode(tx, sender.version);
-        bytes = corrupt(bytes, 24, 36);
+        bytes = crashFree(corrupt(bytes, 24, 36));
         if (bytes.length == 0 && settings.crashFree()) {
             bytes = new byte[16];
         }
@@ -556,6 +562,21 @@ final class FfaScenario {
                 + java.util.HexFormat.of().formatHex(bytes) + total);
         sender.rest = 0;
         sender.restHandle = -1;
+    }
+
+    /**
+     * A transaction descriptor without a receivers offset within 64 of 2^32: Hafnium adds it to the
+     * receivers' size in 32 bits, the sum wraps, and it reads the receivers 4 GiB past the
+     * descriptor.
+     */
+    private byte[] crashFree(byte[] bytes) {
+        if (settings.crashFree() && bytes.length >= 36) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (Integer.compareUnsigned(b.getInt(32), -64) >= 0) {
+                b.putInt(32, 0x7fffffff);
+            }
+        }
+        return bytes;
     }
 
     /**
@@ -753,7 +774,7 @@ final class FfaScenario {
         TransactionFlags flags = new TransactionFlags(s.kind.transactionType() << 3);
         MemoryTransaction tx = MemoryTransaction.laidOut(vm.version, s.sender, new MemoryAttributes(s.attrs & 0xff),
                 flags, s.handle, s.tag, receivers, Optional.empty());
-        byte[] bytes = corrupt(FfaDescriptorCodec.encode(tx, vm.version), 24, 36);
+        byte[] bytes = crashFree(corrupt(FfaDescriptorCodec.encode(tx, vm.version), 24, 36));
         if (settings.crashFree()) {
             // A receiver count of 0 is Hafnium's hypervisor retrieve request, which asserts when a VM sends it.
             if (bytes.length < 32) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -24,8 +23,12 @@ import java.util.SplittableRandom;
  *
  * <p>Inputs that make Hafnium itself crash are never generated (see {@link Settings#crashFree}):
  * a retrieve request with receiver count 0 (Hafnium's hypervisor retrieve request, which asserts
- * when a VM sends it) and a send whose first fragment is empty (Hafnium allocates 0 bytes and
- * writes through a null chunk).
+ * when a VM sends it); a send whose first fragment is empty (Hafnium allocates 0 bytes and writes
+ * through a null chunk); and a first fragment of a one-borrower send with 16-byte descriptors
+ * (v1.0, v1.1) so full that the retrieve response of a v1.2 borrower, whose descriptor is 32
+ * bytes, cannot hold it (Hafnium CHECKs that it can and panics); and a v1.1+ descriptor whose
+ * receivers offset is within 64 of 2^32 (Hafnium's bounds check adds it to the receivers' size in
+ * 32 bits, the sum wraps, and it reads a receiver 4 GiB past the descriptor).
  */
 public final class RandomFfaTraces {
 
@@ -67,31 +70,32 @@ public final class RandomFfaTraces {
     }
 
     /**
-     * Writes {@code count} traces, seeds {@code firstSeed} on, as {@code DIR/ffa-SEED.trace}.
+     * Writes {@code count} traces, seeds {@code firstSeed} on, as {@code DIR/ffa-SEED.trace}; the
+     * optional arguments override {@link Settings#standard()}'s steps, mutateOneIn and
+     * hostileOneIn.
      *
      * <pre>
-     * java -cp memshare-conformance-tests-*-cli.jar org.memshare.kit.ffa.RandomFfaTraces DIR FIRST_SEED COUNT [STEPS]
+     * java -cp memshare-conformance-tests-*-cli.jar org.memshare.kit.ffa.RandomFfaTraces DIR FIRST_SEED COUNT [STEPS [MUTATE_ONE_IN [HOSTILE_ONE_IN]]]
      * </pre>
      */
     public static void main(String[] args) {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: RandomFfaTraces DIR FIRST_SEED COUNT [STEPS]");
+        if (args.length < 3 || args.length > 6) {
+            System.err.println("usage: RandomFfaTraces DIR FIRST_SEED COUNT [STEPS [MUTATE_ONE_IN [HOSTILE_ONE_IN]]]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
         long first = Long.parseLong(args[1]);
         int count = Integer.parseInt(args[2]);
         Settings standard = Settings.standard();
-        Settings settings = args.length == 4
-                ? new Settings(Integer.parseInt(args[3]), standard.mutateOneIn(), standard.hostileOneIn(),
-                        standard.mixedModesOneIn(), standard.poolLines(), standard.crashFree())
-                : standard;
+        Settings settings = new Settings(args.length > 3 ? Integer.parseInt(args[3]) : standard.steps(),
+                args.length > 4 ? Integer.parseInt(args[4]) : standard.mutateOneIn(),
+                args.length > 5 ? Integer.parseInt(args[5]) : standard.hostileOneIn(), standard.mixedModesOneIn(),
+                standard.poolLines(), standard.crashFree());
         RandomFfaTraces traces = new RandomFfaTraces(settings);
         try {
             Files.createDirectories(dir);
             for (long seed = first; seed < first + count; seed++) {
-                List<String> lines = new ArrayList<>(traces.trace(seed));
-                Files.write(dir.resolve("ffa-" + seed + ".trace"), lines);
+                Files.write(dir.resolve("ffa-" + seed + ".trace"), traces.trace(seed));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

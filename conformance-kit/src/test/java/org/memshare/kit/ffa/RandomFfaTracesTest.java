@@ -49,7 +49,7 @@ class RandomFfaTracesTest {
     }
 
     @Test
-    void noRetrieveRequestHasReceiverCountZeroAndNoSendIsEmpty() {
+    void noTraceHoldsAnInputThatCrashesHafnium() {
         for (long seed = 0; seed < 300; seed++) {
             for (ParsedLine line : TraceParser.parseAll(STANDARD.trace(seed))) {
                 if (line instanceof ParsedLine.Op op && op.operation() instanceof Operation.MemRetrieveBytes r) {
@@ -59,12 +59,22 @@ class RandomFfaTracesTest {
                 }
                 if (line instanceof ParsedLine.Op op && op.operation() instanceof Operation.MemSendBytes s) {
                     assertTrue(s.tx().length > 0, "an empty send");
+                    assertTrue(s.tx().length < 36 || Integer.compareUnsigned(receiversOffset(s.tx()), -64) < 0,
+                            "a receivers offset that wraps Hafnium's 32-bit bounds check");
+                }
+                if (line instanceof ParsedLine.Op op && op.operation() instanceof Operation.MemRetrieveBytes r) {
+                    assertTrue(r.tx().length < 36 || Integer.compareUnsigned(receiversOffset(r.tx()), -64) < 0,
+                            "a receivers offset that wraps Hafnium's 32-bit bounds check");
                 }
                 if (line instanceof ParsedLine.Op op && op.operation() instanceof Operation.MemSend s) {
                     assertTrue(s.fragment().orElse(1) > 0, "an empty first fragment");
                 }
             }
         }
+    }
+
+    private static int receiversOffset(byte[] tx) {
+        return java.nio.ByteBuffer.wrap(tx).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(32);
     }
 
     @Test
