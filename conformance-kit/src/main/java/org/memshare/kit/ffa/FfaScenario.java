@@ -45,6 +45,13 @@ final class FfaScenario {
     private int[][] owner;
     private int[][] ownerMode;
     private boolean[][] busy;
+    /**
+     * Pages the model believes donated to their owner or reclaimed by it: the belief rests on a call
+     * it could not see succeed, so such a page only ever goes alone into a send (a wrong belief then
+     * costs one refusal, never a send of pages in different states, which Hafnium judges by the
+     * last one).
+     */
+    private boolean[][] uncertain;
     private final Share[] slots = new Share[SLOTS];
 
     FfaScenario(SplittableRandom random, RandomFfaTraces.Settings settings, long seed) {
@@ -129,6 +136,7 @@ final class FfaScenario {
         owner = new int[count][PAGES];
         ownerMode = new int[count][PAGES];
         busy = new boolean[count][PAGES];
+        uncertain = new boolean[count][PAGES];
         for (int v = 0; v < count; v++) {
             for (int c = 0; c < PAGES / CHUNK; c++) {
                 int mode = CHUNK_MODES[random.nextInt(CHUNK_MODES.length)];
@@ -366,6 +374,7 @@ final class FfaScenario {
         boolean mutated = mutate();
         if (mutated && random.nextInt(settings.hostileOneIn()) == 0) {
             hostileSend(sender, s);
+            taint(s.pages);
             modeLines(s, sender.id);
             return;
         }
@@ -415,7 +424,10 @@ final class FfaScenario {
         call(sender, line.toString());
         sender.rest = total - fragment;
         sender.restHandle = -1;
-        if (!mutated || !s.pages.isEmpty() && random.nextInt(4) == 0) {
+        if (mutated) {
+            // It may succeed all the same: never aim another send at these pages.
+            taint(s.pages);
+        } else {
             // Believed to succeed: the handle is the lowest free slot, taken at the first fragment.
             int slot = freeSlot();
             if (slot >= 0) {
@@ -434,6 +446,13 @@ final class FfaScenario {
             }
         }
         modeLines(s, sender.id);
+    }
+
+    /** Pages whose state the model cannot know any more: never chosen again. */
+    private void taint(List<int[]> pages) {
+        for (int[] p : pages) {
+            busy[p[0]][p[1]] = true;
+        }
     }
 
     private int freeSlot() {
@@ -462,6 +481,10 @@ final class FfaScenario {
             return List.of();
         }
         int[] first = candidates.get(random.nextInt(candidates.size()));
+        if (uncertain[first[0]][first[1]]) {
+            return new ArrayList<>(List.of(first));
+        }
+        candidates.removeIf(c -> uncertain[c[0]][c[1]]);
         int mode = ownerMode[first[0]][first[1]];
         boolean mixed = settings.mixedModesOneIn() > 0 && random.nextInt(settings.mixedModesOneIn()) == 0;
         List<int[]> chosen = new ArrayList<>();
@@ -511,7 +534,6 @@ final class FfaScenario {
                     case 2 -> s.constituents.add(FfaConstituent.of(c.address() + PAGE * PAGES, 0));
                     default -> s.constituents.add(FfaConstituent.of(0x7000_0000L + PAGE * random.nextInt(8), 1));
                 }
-                s.pages = List.of();
             }
             case 4 -> {
                 // The receiver list: the sender itself, a VM that does not exist, or a repeat.
@@ -762,6 +784,7 @@ final class FfaScenario {
             owner[p[0]][p[1]] = s.receivers[0];
             ownerMode[p[0]][p[1]] = mode;
             busy[p[0]][p[1]] = false;
+            uncertain[p[0]][p[1]] = true;
         }
         slots[(int) (s.handle - HANDLE_BASE)] = null;
     }
@@ -889,6 +912,9 @@ final class FfaScenario {
         if (!held) {
             for (int[] p : s.pages) {
                 busy[p[0]][p[1]] = false;
+                // The handle the model names may not be the one Hafnium gave (a send it believed
+                // refused may have taken a slot): back in the owner's hands, but only alone.
+                uncertain[p[0]][p[1]] = true;
             }
             slots[(int) (s.handle - HANDLE_BASE)] = null;
         }
