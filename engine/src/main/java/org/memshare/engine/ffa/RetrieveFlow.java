@@ -147,10 +147,10 @@ final class RetrieveFlow {
             return refuse(FfaCheck.RETRIEVE_CALLER_NOT_BORROWER, "VM %d is not a receiver of %s", caller.id(),
                     Handle.toString(s.handle));
         }
-        if (flags.has(TransactionFlags.HINT_VALID)) {
+        if ((r.flags() & TransactionFlags.HINT_VALID) != 0) {
             return refuse(FfaCheck.RETRIEVE_HINT_VALID, "flags 0x%x", r.flags());
         }
-        if (flags.has(TransactionFlags.ADDRESS_RANGE_HINT_MASK)) {
+        if ((r.flags() & TransactionFlags.ADDRESS_RANGE_HINT_MASK) != 0) {
             return refuse(FfaCheck.RETRIEVE_HINT, "flags 0x%x", r.flags());
         }
         if (flags.mbzBits() != 0) {

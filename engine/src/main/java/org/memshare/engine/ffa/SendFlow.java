@@ -3,6 +3,7 @@ package org.memshare.engine.ffa;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.memshare.api.ffa.CompositeRegion;
 import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaConstituent;
@@ -353,7 +354,7 @@ final class SendFlow {
             return refuse(FfaCheck.SEND_NO_CONSTITUENTS, "the first fragment holds no constituent");
         }
         ModeScan.Result scan = ModeScan.scan(List.of(caller.table()), runs, ctx.modeRule, true,
-                java.util.OptionalLong.empty());
+                OptionalLong.empty());
         if (!scan.ok()) {
             FfaCheck check = switch (scan.failure()) {
                 case UNALIGNED, BEYOND_BOUND -> FfaCheck.SEND_UNALIGNED;

@@ -3,6 +3,8 @@ package org.memshare.engine.policy;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import org.memshare.api.ffa.TransactionFlags;
+import org.memshare.api.policy.FfaRequest;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.MemoryRegion;
@@ -11,7 +13,8 @@ import org.memshare.api.spci.ShareType;
 /**
  * Refuses a donate whose region does not set {@link MemoryRegion#FLAG_CLEAR}, so memory changes
  * owner only after it has been zeroed and no data leaks from the old owner to the new one. Lend,
- * share and relinquish are not looked at.
+ * share and relinquish are not looked at. FF-A: an FFA_MEM_DONATE whose flags lack the clear bit
+ * is refused.
  *
  * <p>Stateless and thread-safe. Install it with {@link DonateOnlyWithClearModule}.
  */
@@ -32,6 +35,17 @@ public final class DonateOnlyWithClearPolicy implements SharePolicy {
             return Optional.of("a donate must clear the memory it gives away: VM " + request.sender()
                     + " donated to VM " + request.receiver() + " without the clear flag (flags 0x"
                     + Integer.toHexString(request.region().flags()) + ")");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> refusal(FfaRequest request) {
+        requireNonNull(request, "request is null");
+        if (request.operation() == FfaRequest.Operation.SEND_DONATE && (request.flags() & TransactionFlags.CLEAR) == 0) {
+            return Optional.of("a donate must clear the memory it gives away: VM " + request.sender()
+                    + " donated to VM " + request.receivers().get(0).id() + " without the clear flag (flags 0x"
+                    + Integer.toHexString(request.flags()) + ")");
         }
         return Optional.empty();
     }

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.memshare.api.ffa.FfaShareKind;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.FfaRequest;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.Constituent;
@@ -26,6 +28,10 @@ import org.memshare.api.spci.ShareType;
  *       exclusively; a donate of memory the sender owned exclusively changes no ledger. A
  *       donate is never refused by this policy.</li>
  * </ul>
+ * FF-A counts the same ledger: an FFA_MEM_LEND or FFA_MEM_SHARE that would take the sender above
+ * the cap is refused when its last fragment has arrived, one that commits adds its pages, and the
+ * reclaim of a lend or share that commits subtracts them (a relinquish only ends one borrower's
+ * access: the sender has still lent the memory until it reclaims it). A donate is never refused.
  * A share that is refused or fails changes no ledger. A ledger never goes below zero: memory a
  * trace lent by mapping modes directly, not by a share, was never counted, and its relinquish
  * subtracts at most what is there. Every ledger entry is only changed while its VM's lock is
@@ -84,6 +90,40 @@ public final class LendingCapPolicy implements SharePolicy {
                 if (senderState == Mode.INVALID || senderState == Mode.SHARED) {
                     subtract(request.sender(), pages);
                 }
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> refusal(FfaRequest request) {
+        requireNonNull(request, "request is null");
+        if (request.operation() != FfaRequest.Operation.SEND_LEND
+                && request.operation() != FfaRequest.Operation.SEND_SHARE) {
+            return Optional.empty();
+        }
+        long pages = request.pageCount();
+        long now = lentPages(request.sender());
+        if (now + pages > capPages) {
+            return Optional.of("VM " + request.sender() + " may lend or share out at most " + capPages
+                    + " pages (" + LendingCapFactory.size(capPages) + ") at once: it has " + now
+                    + " out and this " + (request.operation() == FfaRequest.Operation.SEND_LEND ? "lend" : "share")
+                    + " asks for " + pages + " more");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void committed(FfaRequest request) {
+        boolean lentKind = request.kind() == FfaShareKind.LEND || request.kind() == FfaShareKind.SHARE;
+        switch (request.operation()) {
+            case SEND_LEND, SEND_SHARE -> lent.merge(request.sender(), request.pageCount(), Long::sum);
+            case RECLAIM -> {
+                if (lentKind) {
+                    subtract(request.sender(), request.pageCount());
+                }
+            }
+            default -> {
+                // A donate, a retrieve or a relinquish changes no owner's ledger.
             }
         }
     }

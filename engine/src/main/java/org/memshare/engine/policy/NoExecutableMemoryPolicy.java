@@ -7,7 +7,9 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.memshare.api.ffa.Handle;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.FfaRequest;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
 import org.memshare.engine.machine.MachineConfig;
@@ -21,6 +23,9 @@ import org.memshare.engine.machine.MachineConfig;
  * <p>A relinquish always gives R|W|X back to the owner, so memory that a protected VM lent or
  * shared can never be relinquished back to it while this policy is installed: it stays with the
  * borrower. Protect only VMs that receive memory, not VMs that lend theirs.
+ *
+ * <p>FF-A: a retrieve by a protected VM whose new mode has X (it asked for X of a lend or donate
+ * to it alone) is refused; a send gives no VM anything yet, so it is not looked at.
  *
  * <p>Immutable and thread-safe. Install it with {@link NoExecutableMemoryModule}.
  */
@@ -72,6 +77,19 @@ public final class NoExecutableMemoryPolicy implements SharePolicy {
             return Optional.of("VM " + request.receiver() + " may not receive executable memory: the "
                     + request.type().traceName() + " from VM " + request.sender() + " would give it mode 0x"
                     + Integer.toHexString(mode));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> refusal(FfaRequest request) {
+        requireNonNull(request, "request is null");
+        int mode = request.newCallerMode();
+        if (request.operation() == FfaRequest.Operation.RETRIEVE && vmIds.contains(request.caller())
+                && (mode & Mode.X) != 0) {
+            return Optional.of("VM " + request.caller() + " may not receive executable memory: its retrieve of "
+                    + Handle.toString(request.handle()) + " from VM " + request.sender()
+                    + " would give it mode 0x" + Integer.toHexString(mode));
         }
         return Optional.empty();
     }

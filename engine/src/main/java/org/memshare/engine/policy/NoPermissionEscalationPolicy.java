@@ -3,7 +3,9 @@ package org.memshare.engine.policy;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import org.memshare.api.ffa.Handle;
 import org.memshare.api.mode.Mode;
+import org.memshare.api.policy.FfaRequest;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.ShareType;
@@ -23,6 +25,10 @@ import org.memshare.api.spci.ShareType;
  * </ul>
  * Without this policy the path "a VM given a page read-only lends it {@code RW_X}; the borrower
  * relinquishes it; the VM now owns it R|W|X" succeeds, as in the seed.
+ *
+ * <p>FF-A: a retrieve is refused when it would give the borrower R, W or X that the sender did
+ * not have when it sent the memory (Hafnium grants X to a borrower that asks for it whatever the
+ * sender's mode). A reclaim gives the sender back exactly what it had, so it is not looked at.
  *
  * <p>Stateless and thread-safe. Install it with {@link NoPermissionEscalationModule}.
  */
@@ -55,6 +61,23 @@ public final class NoPermissionEscalationPolicy implements SharePolicy {
         }
         return Optional.of("the " + request.type().traceName() + " from VM " + request.sender() + " to VM "
                 + request.receiver() + " asks for " + Mode.describe(granted) + " but the sender has only "
+                + Mode.describe(source) + " (" + Mode.describe(extra) + " would be gained)");
+    }
+
+    @Override
+    public Optional<String> refusal(FfaRequest request) {
+        requireNonNull(request, "request is null");
+        if (request.operation() != FfaRequest.Operation.RETRIEVE) {
+            return Optional.empty();
+        }
+        int granted = request.newCallerMode() & PERMISSIONS;
+        int source = request.senderOriginalMode() & PERMISSIONS;
+        int extra = granted & ~source;
+        if (extra == 0) {
+            return Optional.empty();
+        }
+        return Optional.of("the retrieve by VM " + request.caller() + " of " + Handle.toString(request.handle())
+                + " would give it " + Mode.describe(granted) + " but sender VM " + request.sender() + " had only "
                 + Mode.describe(source) + " (" + Mode.describe(extra) + " would be gained)");
     }
 

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
+import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.ffa.CompositeRegion;
 import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaConstituent;
@@ -31,11 +32,13 @@ import org.memshare.api.mode.Mode;
 import org.memshare.arch.aarch64.Aarch64ArchPlugin;
 import org.memshare.arch.fake.FakeArchPlugin;
 import org.memshare.engine.hypervisor.Hypervisor;
+import org.memshare.engine.machine.FaultyPool;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
 import org.memshare.engine.machine.Machines;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.mm.EntryVisitor;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /**
@@ -65,32 +68,43 @@ final class FfaFixture {
     static final int UNMAPPED = Mode.INVALID | Mode.UNOWNED;
     static final int VMS = 4;
 
+    /** A 2 MiB block VM 1 owns RWX, for steps that must split or merge blocks. */
+    static final long BLOCK = 0x40_0000;
+    static final int BLOCK_PAGES = 512;
+
+    final Arch arch;
     final Machine machine;
     final Hypervisor hypervisor;
     final FfaMemory ffa;
+    /** The pool's fault point: {@code faults.failAt(k)} makes the k-th allocation from now fail. */
+    final FaultyPool faults;
 
-    private FfaFixture(Machine machine, Hypervisor hypervisor) {
-        this.machine = machine;
-        this.hypervisor = hypervisor;
+    private FfaFixture(Arch arch, FaultyPool faults) {
+        this.arch = arch;
+        this.faults = faults;
+        this.machine = faults.machine();
+        this.hypervisor = new Hypervisor(machine);
         this.ffa = hypervisor.ffa();
     }
 
     static FfaFixture boot(Arch arch, Module... modules) {
-        return boot(arch, 512, modules);
+        return boot(arch, 512, 40, modules);
     }
 
-    static FfaFixture boot(Arch arch, long poolPages, Module... modules) {
-        MachineResult result = Machines.create(MachineConfig.of(arch.pluginName, 40, poolPages, VMS), REGISTRY, modules);
+    /**
+     * A machine of 4 VMs on {@code arch} with a pool of {@code poolPages} pages and a PA size of
+     * {@code paBits}, the pool wrapped so that it fails on demand, VM 1 owning {@link #BASE} and
+     * {@link #BLOCK}, VM 2 owning {@link #BASE_2}.
+     */
+    static FfaFixture boot(Arch arch, long poolPages, int paBits, Module... modules) {
+        MachineResult result = Machines.create(MachineConfig.of(arch.pluginName, paBits, poolPages, VMS), REGISTRY,
+                modules);
         MachineResult.Created created = assertInstanceOf(MachineResult.Created.class, result);
-        FfaFixture f = new FfaFixture(created.machine(), created.hypervisor());
+        FfaFixture f = new FfaFixture(arch, FaultyPool.wrap(created.machine()));
         f.map(1, BASE, OWNED_PAGES, RWX);
+        f.map(1, BLOCK, BLOCK_PAGES, RWX);
         f.map(2, BASE_2, OWNED_PAGES, RWX);
         return f;
-    }
-
-    /** A fixture around a machine made elsewhere (a fault-injecting copy), mapped like {@link #boot}. */
-    static FfaFixture around(Machine machine) {
-        return new FfaFixture(machine, new Hypervisor(machine));
     }
 
     /** Maps {@code pages} pages of {@code vm} at {@code address} in {@code mode}, then defragments its table. */
@@ -126,7 +140,7 @@ final class FfaFixture {
         if (Mode.isUnmapped(mode)) {
             return mode(4, 0x4000_0000L, 1).orElseThrow();
         }
-        var format = machine.arch().format();
+        PageTableFormat format = machine.arch().format();
         return format.stage2AttrsToMode(format.modeToStage2Attrs(mode));
     }
 
@@ -240,6 +254,26 @@ final class FfaFixture {
         return outcome.result();
     }
 
+    /**
+     * A lend of {@code first + second} single pages of {@link #BLOCK} from VM 1 to VM 2 (RW, v1.2),
+     * sent as a first fragment of {@code first} constituents and one FRAG_TX of {@code second};
+     * asserts the FRAG_RX and the SUCCESS and answers the handle.
+     */
+    long lendInTwoFragments(int first, int second) {
+        List<FfaConstituent> all = new ArrayList<>();
+        for (int i = 0; i < first + second; i++) {
+            all.add(c(BLOCK + i * PAGE, 1));
+        }
+        byte[] tx = sendTx(FfaVersion.V1_2, 1, 0, 0, 0, List.of(to(2, MemoryPermissions.RW)), all);
+        int firstLength = 96 + 16 * first;
+        FfaResult rx = ffa.memSend(1, FfaShareKind.LEND, Arrays.copyOf(tx, firstLength), tx.length);
+        assertEquals(FfaResult.Function.MEM_FRAG_RX, rx.function(), rx::toString);
+        assertEquals(firstLength, rx.w3(), "the next fragment's offset");
+        FfaResult done = ffa.fragTx(1, rx.handle().orElseThrow(), Arrays.copyOfRange(tx, firstLength, tx.length), 0);
+        assertEquals(FfaResult.Function.SUCCESS, done.function(), done::toString);
+        return done.handle().orElseThrow();
+    }
+
     FfaOutcome relinquish(int vm, long handle, int flags) {
         return ffa.explaining().relinquish(vm, relinquishTx(handle, flags, vm));
     }
@@ -286,7 +320,7 @@ final class FfaFixture {
         for (Vm vm : machine.vms()) {
             List<String> entries = new ArrayList<>();
             vm.table().visit((level, address, pte, kind) -> entries.add(level + ":" + Long.toHexString(address) + ":"
-                    + (kind == org.memshare.engine.mm.EntryVisitor.Kind.TABLE ? "table" : Long.toHexString(pte))));
+                    + (kind == EntryVisitor.Kind.TABLE ? "table" : Long.toHexString(pte))));
             tables.put(vm.id(), entries);
             vm.lock().lock();
             try {
@@ -295,8 +329,9 @@ final class FfaFixture {
                 vm.lock().unlock();
             }
         }
+        // Memory changes only by clears, which zero whole pages: the first word of each page shows them.
         long checksum = 0;
-        for (long a = BASE; a < BASE + OWNED_PAGES * PAGE; a += 8) {
+        for (long a = BASE; a < BASE + OWNED_PAGES * PAGE; a += PAGE) {
             checksum = checksum * 31 + machine.memory().read64(PhysicalAddress.of(a));
         }
         return new Snapshot(tables, machine.pool().freeCount(), ffa.shareStatesInUse(), mailboxes, checksum);

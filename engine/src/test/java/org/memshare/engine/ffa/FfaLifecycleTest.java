@@ -31,9 +31,10 @@ class FfaLifecycleTest {
     /** Two constituents, three pages, as memory_sharing.c's tests send them. */
     private static final List<FfaConstituent> REGION = List.of(c(BASE, 2), c(BASE + 4 * PAGE, 1));
 
+    /** VM 1's and VM 2's modes over the region; VMs 3 and 4 never have it. */
     private static void assertBoth(FfaFixture f, String when, int vm1, int vm2) {
         for (FfaConstituent c : REGION) {
-            f.assertMapped(when, c.address(), c.pageCount(), 1, vm1, 2, vm2);
+            f.assertMapped(when, c.address(), c.pageCount(), 1, vm1, 2, vm2, 3, UNMAPPED, 4, UNMAPPED);
         }
     }
 
