@@ -132,7 +132,8 @@ final class FfaScenario {
         }
         int poolPages = random.nextInt(12) == 0 ? 20 + 4 * count + random.nextInt(12) : 512;
         lines.add("# random FF-A trace, seed " + seed);
-        lines.add("init arch=fake pool_pages=" + poolPages + " vms=" + count + " ffa=" + versions);
+        // 41 bits: the PA range of Hafnium's fake arch, which memshare's bounds by pa_bits (docs/ffa.md).
+        lines.add("init arch=fake pa_bits=41 pool_pages=" + poolPages + " vms=" + count + " ffa=" + versions);
         owner = new int[count][PAGES];
         ownerMode = new int[count][PAGES];
         busy = new boolean[count][PAGES];
