@@ -19,6 +19,7 @@ import org.mockito.InOrder;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.policy.SharePolicy;
+import org.memshare.api.policy.ShareRequest;
 import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.hypervisor.Hypervisor;
@@ -50,7 +51,7 @@ class PolicyCallbackTest {
 
     private static SharePolicy allowingEverything() {
         SharePolicy policy = mock(SharePolicy.class);
-        when(policy.refusal(any())).thenReturn(Optional.empty());
+        when(policy.refusal(any(ShareRequest.class))).thenReturn(Optional.empty());
         return policy;
     }
 
@@ -65,9 +66,9 @@ class PolicyCallbackTest {
 
         assertEquals(Optional.of(SpciError.NO_MEMORY), result.error(), result.toString());
         InOrder order = inOrder(policy);
-        order.verify(policy).refusal(any());
-        order.verify(policy).failed(any(), eq(SpciError.NO_MEMORY), anyString());
-        verify(policy, never()).committed(any());
+        order.verify(policy).refusal(any(ShareRequest.class));
+        order.verify(policy).failed(any(ShareRequest.class), eq(SpciError.NO_MEMORY), anyString());
+        verify(policy, never()).committed(any(ShareRequest.class));
     }
 
     @Test
@@ -78,7 +79,7 @@ class PolicyCallbackTest {
         SpciResult result = new Hypervisor(machine).send(1, 2, Message.of(ShareType.LEND, 1, 2).pages(PAGE, 1).bytes());
 
         assertTrue(result.isSuccess(), result.toString());
-        verify(policy).committed(any());
-        verify(policy, never()).failed(any(), any(), anyString());
+        verify(policy).committed(any(ShareRequest.class));
+        verify(policy, never()).failed(any(ShareRequest.class), any(SpciError.class), anyString());
     }
 }
