@@ -1,6 +1,7 @@
 package org.memshare.trace;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -129,7 +130,7 @@ final class FfaParsing {
             versions.add(version.get());
         }
         if (versions.size() == 1) {
-            return java.util.Collections.nCopies(vms, versions.get(0));
+            return Collections.nCopies(vms, versions.get(0));
         }
         if (versions.size() != vms) {
             throw new LineError("'ffa' names " + versions.size() + " versions for " + vms

@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.memshare.api.ffa.CompositeRegion;
 import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaConstituent;
@@ -22,6 +23,7 @@ import org.memshare.api.ffa.MemoryTransaction;
 import org.memshare.api.ffa.Relinquish;
 import org.memshare.api.ffa.TransactionFlags;
 import org.memshare.engine.ffa.FfaMemory;
+
 
 /**
  * Runs the FF-A lines of a trace on one machine's {@link FfaMemory} and words their outcomes as
@@ -170,7 +172,7 @@ final class FfaReplay {
     private byte[] retrieveRequest(Operation.MemRetrieve retrieve) throws LineFailure {
         FfaVersion version = version(retrieve.vm());
         List<Operation.ReceiverArg> to = retrieve.receivers().isEmpty()
-                ? List.of(new Operation.ReceiverArg(retrieve.vm(), java.util.OptionalInt.empty()))
+                ? List.of(new Operation.ReceiverArg(retrieve.vm(), OptionalInt.empty()))
                 : retrieve.receivers();
         FfaShareKind type = retrieve.type().orElse(null);
         boolean oneWay = type == FfaShareKind.DONATE || type == FfaShareKind.LEND && to.size() == 1;

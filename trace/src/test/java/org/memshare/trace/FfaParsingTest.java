@@ -4,18 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 import org.memshare.api.ffa.FfaShareKind;
 import org.memshare.api.ffa.FfaVersion;
 import org.memshare.trace.Operation.ConstituentArg;
 import org.memshare.trace.Operation.ReceiverArg;
+
 
 /** The FF-A lines of the trace language: what each well-formed line means, and the reason a malformed one gives. */
 class FfaParsingTest {
@@ -240,7 +242,7 @@ class FfaParsingTest {
 
     @Test
     void tooManyRelinquishEndpointsForTheTxBufferAreAnError() {
-        String ids = String.join(",", java.util.Collections.nCopies(2041, "2"));
+        String ids = String.join(",", Collections.nCopies(2041, "2"));
         assertEquals("2041 endpoints do not fit the 4096-byte TX buffer",
                 error("mem_relinquish vm=2 handle=9 endpoints=" + ids));
     }

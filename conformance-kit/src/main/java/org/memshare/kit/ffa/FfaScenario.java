@@ -1,9 +1,20 @@
 package org.memshare.kit.ffa;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import org.memshare.api.ffa.CompositeRegion;
 import org.memshare.api.ffa.EndpointAccess;
 import org.memshare.api.ffa.FfaConstituent;
@@ -91,7 +102,6 @@ final class FfaScenario {
         boolean complete;
         /** The stored fragments' constituent counts. */
         List<Integer> fragments = new ArrayList<>();
-        int constituentsSent;
         /** Per receiver: fragments delivered to it (0: not retrieved), or -1 when relinquished. */
         int[] delivered;
         int origMode;
@@ -100,7 +110,7 @@ final class FfaScenario {
     /** A line of {@code key=value} arguments, each key once (a later put replaces). */
     private static final class Line {
         private final String operation;
-        private final java.util.LinkedHashMap<String, String> args = new java.util.LinkedHashMap<>();
+        private final LinkedHashMap<String, String> args = new LinkedHashMap<>();
 
         Line(String operation) {
             this.operation = operation;
@@ -242,7 +252,7 @@ final class FfaScenario {
         return false;
     }
 
-    private List<Share> select(java.util.function.Predicate<Share> p) {
+    private List<Share> select(Predicate<Share> p) {
         List<Share> list = new ArrayList<>();
         for (Share s : slots) {
             if (s != null && p.test(s)) {
@@ -379,7 +389,7 @@ final class FfaScenario {
             modeLines(s, sender.id);
             return;
         }
-        Line line = new Line("mem_" + kind.name().toLowerCase(java.util.Locale.ROOT));
+        Line line = new Line("mem_" + kind.name().toLowerCase(Locale.ROOT));
         line.put("from", "" + sender.id);
         StringBuilder to = new StringBuilder();
         for (int i = 0; i < receivers.length; i++) {
@@ -435,7 +445,6 @@ final class FfaScenario {
                 s.handle = HANDLE_BASE + slot;
                 slots[slot] = s;
                 s.fragments.add((fragment - header - 16) / 16);
-                s.constituentsSent = s.fragments.get(0);
                 s.complete = fragment == total;
                 s.delivered = new int[receivers.length];
                 if (!s.complete) {
@@ -497,7 +506,7 @@ final class FfaScenario {
         if (chosen.isEmpty()) {
             chosen.add(first);
         }
-        java.util.Collections.shuffle(chosen, new java.util.Random(random.nextLong()));
+        Collections.shuffle(chosen, new Random(random.nextLong()));
         return new ArrayList<>(chosen.subList(0, Math.min(count, chosen.size())));
     }
 
@@ -505,7 +514,7 @@ final class FfaScenario {
     private static List<int[]> runs(List<int[]> pages, int longest) {
         List<int[]> sorted = new ArrayList<>(pages);
         if (longest > 1) {
-            sorted.sort(java.util.Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
+            sorted.sort(Comparator.<int[]>comparingInt(p -> p[0]).thenComparingInt(p -> p[1]));
         }
         List<int[]> runs = new ArrayList<>();
         for (int[] p : sorted) {
@@ -573,7 +582,7 @@ final class FfaScenario {
             bytes = new byte[16];
         }
         if (bytes.length > RX) {
-            bytes = java.util.Arrays.copyOf(bytes, RX);
+            bytes = Arrays.copyOf(bytes, RX);
         }
         String total = "";
         switch (random.nextInt(5)) {
@@ -581,8 +590,8 @@ final class FfaScenario {
             case 1 -> total = " total=" + random.nextInt(bytes.length + 1);
             default -> { }
         }
-        call(sender, "mem_send type=" + s.kind.name().toLowerCase(java.util.Locale.ROOT) + " vm=" + sender.id + " hex="
-                + java.util.HexFormat.of().formatHex(bytes) + total);
+        call(sender, "mem_send type=" + s.kind.name().toLowerCase(Locale.ROOT) + " vm=" + sender.id + " hex="
+                + HexFormat.of().formatHex(bytes) + total);
         sender.rest = 0;
         sender.restHandle = -1;
     }
@@ -594,7 +603,7 @@ final class FfaScenario {
      */
     private byte[] crashFree(byte[] bytes) {
         if (settings.crashFree() && bytes.length >= 36) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             if (Integer.compareUnsigned(b.getInt(32), -64) >= 0) {
                 b.putInt(32, 0x7fffffff);
             }
@@ -619,11 +628,11 @@ final class FfaScenario {
                 int field = fieldFrom + 4 * random.nextInt((fieldTo - fieldFrom) / 4 + 1);
                 int value = new int[] {0, 1, 2, 3, 15, 17, 31, 33, 48, 49, 64, 4096, -1, 0x7fffffff}[random.nextInt(14)];
                 if (field + 4 <= out.length) {
-                    java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(field, value);
+                    ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(field, value);
                 }
             }
-            case 2 -> out = java.util.Arrays.copyOf(out, random.nextInt(out.length + 1));
-            default -> out = java.util.Arrays.copyOf(out, out.length + 16 * (1 + random.nextInt(2)));
+            case 2 -> out = Arrays.copyOf(out, random.nextInt(out.length + 1));
+            default -> out = Arrays.copyOf(out, out.length + 16 * (1 + random.nextInt(2)));
         }
         return out;
     }
@@ -651,7 +660,7 @@ final class FfaScenario {
                             + "00".repeat(16 * (1 + random.nextInt(3))));
                 }
                 default -> call(sender, "mem_frag_tx vm=" + s.sender + " handle=" + hex(s.handle) + " hex="
-                        + java.util.HexFormat.of().formatHex(corrupt(new byte[16 * (1 + random.nextInt(4))], 0, 0)));
+                        + HexFormat.of().formatHex(corrupt(new byte[16 * (1 + random.nextInt(4))], 0, 0)));
             }
             return;
         }
@@ -659,7 +668,6 @@ final class FfaScenario {
                 + (chunk == sender.rest && random.nextBoolean() ? "" : " length=" + chunk));
         sender.rest -= chunk;
         s.fragments.add(chunk / 16);
-        s.constituentsSent += chunk / 16;
         if (sender.rest == 0) {
             s.complete = true;
             sender.restHandle = -1;
@@ -683,7 +691,7 @@ final class FfaScenario {
         line.put("vm", "" + vm.id);
         line.put("handle", hex(s.handle));
         line.put("from", "" + s.sender);
-        line.put("type", s.kind.name().toLowerCase(java.util.Locale.ROOT));
+        line.put("type", s.kind.name().toLowerCase(Locale.ROOT));
         int instruction = single ? 1 + random.nextInt(2) : 0;
         StringBuilder to = new StringBuilder();
         for (int i = 0; i < s.receivers.length; i++) {
@@ -751,7 +759,7 @@ final class FfaScenario {
     }
 
     /** A receiver whose delivered count passes {@code p}, if one does (mostly), else any. */
-    private int pickReceiver(Share s, java.util.function.IntPredicate p) {
+    private int pickReceiver(Share s, IntPredicate p) {
         List<Integer> fitting = new ArrayList<>();
         for (int i = 0; i < s.receivers.length; i++) {
             if (p.test(s.delivered[i])) {
@@ -802,13 +810,13 @@ final class FfaScenario {
         if (settings.crashFree()) {
             // A receiver count of 0 is Hafnium's hypervisor retrieve request, which asserts when a VM sends it.
             if (bytes.length < 32) {
-                bytes = java.util.Arrays.copyOf(bytes, 32);
+                bytes = Arrays.copyOf(bytes, 32);
             }
             if (bytes[28] == 0 && bytes[29] == 0 && bytes[30] == 0 && bytes[31] == 0) {
                 bytes[28] = 1;
             }
         }
-        call(vm, "mem_retrieve vm=" + vm.id + " hex=" + java.util.HexFormat.of().formatHex(bytes));
+        call(vm, "mem_retrieve vm=" + vm.id + " hex=" + HexFormat.of().formatHex(bytes));
     }
 
     private void fragRx(Share s, int index) {
@@ -876,10 +884,10 @@ final class FfaScenario {
                         + hex(random.nextInt() & 0xffffffffL));
                 default -> {
                     byte[] bytes = new byte[18];
-                    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                     b.putLong(0, s.handle).putInt(8, clear ? 1 : 0).putInt(12, 1).putShort(16, (short) vm.id);
                     call(vm, "mem_relinquish vm=" + vm.id + " hex="
-                            + java.util.HexFormat.of().formatHex(corrupt(bytes, 12, 12)));
+                            + HexFormat.of().formatHex(corrupt(bytes, 12, 12)));
                 }
             }
             modeLines(s, vm.id);

@@ -2,8 +2,11 @@ package org.memshare.kit.ffa;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.memshare.trace.Operation;
 import org.memshare.trace.ParsedLine;
 import org.memshare.trace.TraceParser;
+
 
 /** The random FF-A traces: reproducible, well formed, varied, and clear of what crashes Hafnium. */
 class RandomFfaTracesTest {
@@ -74,14 +78,14 @@ class RandomFfaTracesTest {
     }
 
     private static int receiversOffset(byte[] tx) {
-        return java.nio.ByteBuffer.wrap(tx).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(32);
+        return ByteBuffer.wrap(tx).order(ByteOrder.LITTLE_ENDIAN).getInt(32);
     }
 
     @Test
     void settingsOutsideTheirRangeAreRefused() {
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
                 () -> new RandomFfaTraces.Settings(0, 5, 4, 0, false, true));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
                 () -> new RandomFfaTraces.Settings(10, 0, 4, 0, false, true));
     }
 }
