@@ -1,6 +1,12 @@
 package org.memshare.trace;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.memshare.api.ffa.FfaShareKind;
+import org.memshare.api.ffa.FfaVersion;
 
 /** One parsed trace operation. Each record holds its arguments, already parsed and range-checked. */
 public sealed interface Operation {
@@ -16,6 +22,9 @@ public sealed interface Operation {
         if (operation instanceof ShareBytes) {
             return "sharebytes";
         }
+        if (operation instanceof FfaCall call) {
+            return call.name();
+        }
         return operation.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
@@ -26,17 +35,26 @@ public sealed interface Operation {
      *
      * @param properties the arch properties in the order given; copied
      * @param policies the named policies ({@code policy=NAME[:ARGS]}) in the order given; copied
+     * @param ffaVersions the VMs' FF-A versions ({@code ffa=}): one per VM, or empty for the
+     *     default ({@link FfaVersion#DEFAULT}) everywhere; copied
      */
     record Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties,
-            java.util.List<String> policies) implements Operation {
+            List<String> policies, List<FfaVersion> ffaVersions) implements Operation {
         public Init {
             properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
-            policies = java.util.List.copyOf(policies);
+            policies = List.copyOf(policies);
+            ffaVersions = List.copyOf(ffaVersions);
+        }
+
+        /** An {@code init} without FF-A versions: every VM has the default. */
+        public Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties,
+                List<String> policies) {
+            this(arch, paBits, poolPages, vms, properties, policies, List.of());
         }
 
         /** An {@code init} without named policies. */
         public Init(String arch, long paBits, long poolPages, int vms, Map<String, String> properties) {
-            this(arch, paBits, poolPages, vms, properties, java.util.List.of());
+            this(arch, paBits, poolPages, vms, properties, List.of());
         }
 
         /** An {@code init} without arch properties. */
@@ -123,5 +141,194 @@ public sealed interface Operation {
 
     /** {@code write vm=V addr=A value=X}. */
     record Write(int vm, long address, long value) implements Operation {
+    }
+
+    // ---- FF-A (docs/traces.md, "FF-A") ---------------------------------------------------------
+
+    /** An FF-A call; {@link #vm()} is the VM that makes it. */
+    sealed interface FfaCall extends Operation {
+        /** The calling VM. */
+        int vm();
+
+        /** The operation's name as a trace spells it. */
+        String name();
+    }
+
+    /**
+     * One receiver of a {@code to=} list: {@code R[:PERM]}.
+     *
+     * @param id the endpoint id, 0 to 0xffff
+     * @param permissions the permissions byte if given, else the operation's default applies
+     */
+    record ReceiverArg(int id, OptionalInt permissions) {
+    }
+
+    /** {@code ffa_version vm=V version=...}: the raw 32-bit request, bit 31 included. */
+    record FfaVersionCall(int vm, int requested) implements FfaCall {
+        @Override
+        public String name() {
+            return "ffa_version";
+        }
+    }
+
+    /**
+     * {@code mem_donate|mem_lend|mem_share from=S to=... c=...}: a transaction descriptor built in
+     * the sender's layout at replay time, then sent whole or, with {@code fragment}, its first
+     * that many bytes.
+     *
+     * @param vm the sender ({@code from=})
+     * @param attributes the attributes, or empty for the default
+     * @param fragment how many bytes the first fragment holds, or empty for all
+     */
+    record MemSend(FfaShareKind kind, int vm, List<ReceiverArg> receivers, OptionalInt attributes, int flags, long tag,
+            long handle, List<ConstituentArg> constituents, OptionalLong fragment) implements FfaCall {
+        public MemSend {
+            receivers = List.copyOf(receivers);
+            constituents = List.copyOf(constituents);
+        }
+
+        @Override
+        public String name() {
+            return "mem_" + kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** {@code mem_send type=T vm=S hex=HEX [total=N]}: these bytes in TX, sent as the first fragment. */
+    record MemSendBytes(FfaShareKind kind, int vm, byte[] tx, OptionalLong total) implements FfaCall {
+        public MemSendBytes {
+            tx = tx.clone();
+        }
+
+        @Override
+        public byte[] tx() {
+            return tx.clone();
+        }
+
+        @Override
+        public String name() {
+            return "mem_send";
+        }
+    }
+
+    /** {@code mem_frag_tx vm=S handle=H hex=HEX [sender=ID]}: these bytes as the next fragment. */
+    record MemFragTx(int vm, long handle, byte[] tx, int sender) implements FfaCall {
+        public MemFragTx {
+            tx = tx.clone();
+        }
+
+        @Override
+        public byte[] tx() {
+            return tx.clone();
+        }
+
+        @Override
+        public String name() {
+            return "mem_frag_tx";
+        }
+    }
+
+    /**
+     * {@code mem_frag_tx vm=S handle=H [length=N] [sender=ID]}: the next bytes of what the VM's last
+     * builder send kept back ({@code fragment=}), all that is left when {@code length} is empty.
+     */
+    record MemFragTxNext(int vm, long handle, OptionalLong length, int sender) implements FfaCall {
+        @Override
+        public String name() {
+            return "mem_frag_tx";
+        }
+    }
+
+    /**
+     * {@code mem_retrieve vm=R handle=H from=S [type=...] [to=...] [attrs=A] [flags=F] [tag=T]}: a
+     * retrieve request built in the retriever's layout at replay time.
+     *
+     * @param type the transaction type put in flag bits 4-3, or empty for 0
+     * @param receivers the access descriptors, or empty for the caller alone
+     * @param attributes the attributes, or empty for the default
+     */
+    record MemRetrieve(int vm, long handle, int sender, Optional<FfaShareKind> type, List<ReceiverArg> receivers,
+            OptionalInt attributes, int flags, long tag) implements FfaCall {
+        public MemRetrieve {
+            receivers = List.copyOf(receivers);
+        }
+
+        @Override
+        public String name() {
+            return "mem_retrieve";
+        }
+    }
+
+    /** {@code mem_retrieve vm=R hex=HEX}: a retrieve request that is exactly these bytes. */
+    record MemRetrieveBytes(int vm, byte[] tx) implements FfaCall {
+        public MemRetrieveBytes {
+            tx = tx.clone();
+        }
+
+        @Override
+        public byte[] tx() {
+            return tx.clone();
+        }
+
+        @Override
+        public String name() {
+            return "mem_retrieve";
+        }
+    }
+
+    /** {@code mem_frag_rx vm=R handle=H offset=N [sender=ID]}. */
+    record MemFragRx(int vm, long handle, int offset, int sender) implements FfaCall {
+        @Override
+        public String name() {
+            return "mem_frag_rx";
+        }
+    }
+
+    /** {@code rx_release vm=R}. */
+    record RxRelease(int vm) implements FfaCall {
+        @Override
+        public String name() {
+            return "rx_release";
+        }
+    }
+
+    /**
+     * {@code mem_relinquish vm=R handle=H [flags=F] [endpoints=ID,...]}.
+     *
+     * @param endpoints the endpoint ids, or empty for the caller alone
+     */
+    record MemRelinquish(int vm, long handle, int flags, List<Integer> endpoints) implements FfaCall {
+        public MemRelinquish {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        @Override
+        public String name() {
+            return "mem_relinquish";
+        }
+    }
+
+    /** {@code mem_relinquish vm=R hex=HEX}: a relinquish descriptor that is exactly these bytes. */
+    record MemRelinquishBytes(int vm, byte[] tx) implements FfaCall {
+        public MemRelinquishBytes {
+            tx = tx.clone();
+        }
+
+        @Override
+        public byte[] tx() {
+            return tx.clone();
+        }
+
+        @Override
+        public String name() {
+            return "mem_relinquish";
+        }
+    }
+
+    /** {@code mem_reclaim vm=S handle=H [flags=F]}. */
+    record MemReclaim(int vm, long handle, int flags) implements FfaCall {
+        @Override
+        public String name() {
+            return "mem_reclaim";
+        }
     }
 }

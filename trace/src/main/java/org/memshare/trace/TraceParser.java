@@ -13,8 +13,8 @@ import java.util.Set;
  */
 public final class TraceParser {
 
-    /** A reason the line is malformed; caught within the parser only. */
-    private static final class LineError extends Exception {
+    /** A reason the line is malformed; caught within the parser (and {@link FfaParsing}) only. */
+    static final class LineError extends Exception {
         private static final long serialVersionUID = 1L;
 
         LineError(String message) {
@@ -87,11 +87,18 @@ public final class TraceParser {
         String name = tokens[0];
         switch (name) {
             case "init": {
-                // policy= may be repeated (the policies are asked in order), so it is taken out first.
+                // policy= may be repeated (the policies are asked in order), so it is taken out first;
+                // ffa= is the machine's too, not an arch property.
                 List<String> policies = new ArrayList<>();
                 List<String> rest = new ArrayList<>(tokens.length);
+                String ffa = null;
                 for (String token : tokens) {
-                    if (token.startsWith("policy=")) {
+                    if (token.startsWith("ffa=")) {
+                        if (ffa != null) {
+                            throw new LineError("argument 'ffa' given twice");
+                        }
+                        ffa = token.substring("ffa=".length());
+                    } else if (token.startsWith("policy=")) {
                         String spec = token.substring("policy=".length());
                         if (spec.isEmpty()) {
                             throw new LineError("empty value for 'policy' (want policy=NAME[:ARGS]; memshare policies lists them)");
@@ -117,7 +124,8 @@ public final class TraceParser {
                         properties.put(entry.getKey(), args.string(entry.getKey()));
                     }
                 }
-                return new Operation.Init(arch, paBits, poolPages, (int) vms, properties, policies);
+                return new Operation.Init(arch, paBits, poolPages, (int) vms, properties, policies,
+                        ffa == null ? List.of() : FfaParsing.versions(ffa, (int) vms));
             }
             case "map":
             case "prepare":
@@ -181,6 +189,9 @@ public final class TraceParser {
                 return new Operation.Write(args.vm(), aligned8(args.number("addr")), args.number("value"));
             }
             default:
+                if (FfaParsing.handles(name)) {
+                    return FfaParsing.operation(name, tokens);
+                }
                 throw new LineError("unknown operation '" + name + "'");
         }
     }
@@ -211,7 +222,7 @@ public final class TraceParser {
     }
 
     /** {@code ADDR:PAGES,ADDR:PAGES,...}, or {@code none}. */
-    private static List<Operation.ConstituentArg> constituents(String text) throws LineError {
+    static List<Operation.ConstituentArg> constituents(String text) throws LineError {
         List<Operation.ConstituentArg> list = new ArrayList<>();
         if (text.equals("none")) {
             return list;
@@ -236,6 +247,11 @@ public final class TraceParser {
         if (text == null) {
             throw new LineError("missing argument 'hex' to 'sharebytes'");
         }
+        return hexBytes(text);
+    }
+
+    /** {@link #hex(String)} of a value that is there. */
+    static byte[] hexBytes(String text) throws LineError {
         if (text.length() % 2 != 0) {
             throw new LineError("'hex' must have an even number of digits, has " + text.length());
         }
@@ -263,7 +279,7 @@ public final class TraceParser {
      * keys, bare values in that order. Every key must be known, given once, and present when
      * read.
      */
-    private static final class Args {
+    static final class Args {
         private final String operation;
         private final Map<String, String> values;
 
@@ -316,6 +332,20 @@ public final class TraceParser {
 
         boolean has(String key) {
             return values.containsKey(key);
+        }
+
+        /** How many arguments the line gave. */
+        int size() {
+            return values.size();
+        }
+
+        /** The raw value, possibly empty; null when not given. */
+        String raw(String key) {
+            return values.get(key);
+        }
+
+        long u64(String key, long absent) throws LineError {
+            return has(key) ? number(key) : absent;
         }
 
         String string(String key) throws LineError {

@@ -60,6 +60,8 @@ public final class TraceReplayer {
     private final List<SharePolicyFactories.Selected> extraPolicies;
     private Machine machine;
     private Hypervisor hypervisor;
+    /** The machine's FF-A lines, with what builder sends kept back; null without a machine. */
+    private FfaReplay ffaReplay;
     private final ReplayObserver observer;
     /** How output lines are written; null for the canonical text alone (the fast path). */
     private final LineFormat format;
@@ -268,6 +270,14 @@ public final class TraceReplayer {
                 AccessResult done = hypervisor.writeResult(write.vm(), write.address(), write.value());
                 result(n, done.allowed() ? "ok" : "fault", done.fault());
             }
+        } else if (operation instanceof Operation.FfaCall call) {
+            if (vm(n, call.vm()) != null) {
+                try {
+                    result(n, ffaReplay.run(call));
+                } catch (FfaReplay.LineFailure e) {
+                    error(n, e.getMessage());
+                }
+            }
         } else {
             error(n, "operation '" + name(operation) + "' is not supported yet");
         }
@@ -302,10 +312,13 @@ public final class TraceReplayer {
         }
         machine = null;
         hypervisor = null;
+        ffaReplay = null;
         pendingPrepares.clear();
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
             hypervisor = ok.hypervisor();
+            ffaReplay = new FfaReplay(hypervisor.ffa());
+            ffaReplay.setVersions(init.ffaVersions());
             result(n, "ok");
         } else {
             result(n, "fail", ((MachineResult.Failed) created).message());
