@@ -18,6 +18,7 @@ final class CommitBudget implements TableVisitor {
     private long attrs;
     private boolean unmap;
     private long available;
+    private long allocations;
 
     CommitBudget(PageTableFormat format, Geometry geometry, ScratchTables scratch, Walker subtreeWalker) {
         this.format = format;
@@ -32,7 +33,13 @@ final class CommitBudget implements TableVisitor {
         this.attrs = attrs;
         this.unmap = unmap;
         this.available = available;
+        this.allocations = 0;
         return this;
+    }
+
+    /** How many tables the last dry run's walk allocated (tables freed earlier in it included). */
+    long allocations() {
+        return allocations;
     }
 
     @Override
@@ -61,6 +68,7 @@ final class CommitBudget implements TableVisitor {
             return ABORT;
         }
         available--;
+        allocations++;
         UpdateStep.fillSplit(format, geometry, scratch.scratch(level - 1), pte, level);
         return ScratchTables.addressOf(level - 1);
     }

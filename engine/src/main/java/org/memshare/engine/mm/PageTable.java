@@ -31,6 +31,9 @@ import org.memshare.api.pool.PagePool;
  *       is prepare then commit, so a failed map changes no mapping (it may leave extra tables,
  *       which {@link #defrag} reclaims).</li>
  *   <li>Map never merges; {@link #defrag} does.</li>
+ *   <li>"The pool ran out" also covers the table memory refusing a new table because the heap
+ *       would run out ({@link TableMemory#heapRefusals} counts it): the operation fails exactly
+ *       as it would had the pool been empty at that allocation.</li>
  * </ul>
  *
  * <p>Addresses are unsigned 64-bit and all arithmetic wraps as in C. Not thread-safe: callers
@@ -217,7 +220,11 @@ public final class PageTable {
         return true;
     }
 
-    /** The dry run of {@link #commit}: whether its walk never asks more of the pool than it then holds. */
+    /**
+     * The dry run of {@link #commit}: whether its walk never asks more of the pool than it then
+     * holds, and the table memory has room for every table it allocates (counted as new tables,
+     * though a page from the pool may hold one already; a refusal is counted as the memory's).
+     */
     private boolean fitsBudget(long begin, long end, long attrs, boolean unmap, long available) {
         if (budget == null) {
             ScratchTables scratch = new ScratchTables(memory, geometry.maxLevel());
@@ -226,7 +233,14 @@ public final class PageTable {
         }
         end = clampedEnd(end);
         begin = format.clearPa(begin);
-        return budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available));
+        if (!budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available))) {
+            return false;
+        }
+        if (!memory.hasRoomFor(budget.allocations())) {
+            memory.refuse();
+            return false;
+        }
+        return true;
     }
 
     /**

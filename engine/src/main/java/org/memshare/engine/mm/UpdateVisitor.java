@@ -72,13 +72,22 @@ final class UpdateVisitor implements TableVisitor {
         writer.write(table, index, level, address, replacement, pool);
     }
 
-    /** Puts a new table under a leaf, equivalent to it; the table's address, or ABORT if the pool is empty. */
+    /**
+     * Puts a new table under a leaf, equivalent to it; the table's address, or ABORT if the pool
+     * is empty or the table memory has no room for another table (the page then goes back to the
+     * pool, and the walk fails as if the pool had run out).
+     */
     private long split(long[] table, int index, int level, long address, long pte) {
         long subtablePa = pool.alloc();
         if (subtablePa == PagePool.NO_ENTRY) {
             return ABORT;
         }
-        UpdateStep.fillSplit(format, geometry, memory.table(subtablePa), pte, level);
+        long[] entries = memory.newTable(subtablePa);
+        if (entries == null) {
+            pool.free(subtablePa);
+            return ABORT;
+        }
+        UpdateStep.fillSplit(format, geometry, entries, pte, level);
         writer.write(table, index, level, address, format.tablePte(level, subtablePa), pool);
         return subtablePa;
     }
