@@ -19,10 +19,10 @@ public final class Machines {
     }
 
     /**
-     * Heap one table costs: the 512-entry {@code long[]} (4 KiB and its header) and its share of
-     * the table memory's index, rounded up.
+     * Heap one table costs: the 512-entry {@code long[]} (4 KiB and its header), its changed mark
+     * and 512 bits of changed children, and its share of the table memory's index, rounded up.
      */
-    static final long HEAP_BYTES_PER_TABLE = 4096 + 64;
+    static final long HEAP_BYTES_PER_TABLE = 4096 + 128;
     /** Heap one VM costs besides its tables: its 4 KiB send buffer, mailbox, lock and table objects. */
     static final long HEAP_BYTES_PER_VM = 4096 + 512;
     /**

@@ -59,8 +59,13 @@ final class EntryWriter {
         }
         table[index] = replacement;
         walker.markChanged(level);
+        walker.entryWritten(level);
         if (format.isTable(replacement, level)) {
-            memory.setChanged(format.tableAddress(replacement, level), true);
+            long tablePa = format.tableAddress(replacement, level);
+            memory.setChanged(tablePa, true);
+            // The page may have been a table before: what it noted then means nothing now.
+            memory.clearChangedChildren(tablePa);
+            walker.markChildChanged(level, index);
         }
         if (format.isTable(old, level)) {
             freeTables(old, level, address & -geometry.entrySize(level), pool);

@@ -116,6 +116,7 @@ public final class PageTable {
             long rootPa = root + i * PAGE_SIZE;
             Arrays.fill(memory.table(rootPa), absent);
             memory.setChanged(rootPa, false);
+            memory.clearChangedChildren(rootPa);
         }
         return Optional.of(new PageTable(format, stage, memory, tlb, vmId, root));
     }
@@ -274,7 +275,8 @@ public final class PageTable {
         requireNonNull(pool, "pool is null");
         end = clampedEnd(end);
         begin = format.clearPa(begin);
-        boolean done = walker.walk(begin, end, update.reset(attrs, unmap, commit, pool));
+        // A prepare does not go into tables of pages (see UpdateVisitor), so it may start no lower than level 1.
+        boolean done = walker.walkFrom(begin, end, update.reset(attrs, unmap, commit, pool), commit ? 0 : 1);
         update.clear();
         if (done && commit) {
             writer.invalidate(begin, end);
@@ -322,6 +324,7 @@ public final class PageTable {
             if (full || memory.isChanged(rootPa)) {
                 walker.walkTable(rootPa, geometry.maxLevel(), r * rootSpan, (r + 1) * rootSpan, defrag);
                 memory.setChanged(rootPa, false);
+                memory.clearChangedChildren(rootPa);
             }
         }
         defrag.clear();
@@ -342,10 +345,15 @@ public final class PageTable {
         if (Long.compareUnsigned(last, geometry.addressSpaceEnd()) > 0 || Long.compareUnsigned(first, last) >= 0) {
             return OptionalInt.empty();
         }
-        if (!walker.walk(first, last, modeScan.reset()) || !modeScan.seen()) {
+        if (!walker.walkFrom(first, last, modeScan.reset(), 0) || !modeScan.seen()) {
             return OptionalInt.empty();
         }
         return OptionalInt.of(format.stage2AttrsToMode(modeScan.attrs()));
+    }
+
+    /** Makes the next walk start at the root, as if none had been made before (for tests of the walks that do not). */
+    void forgetWalkPath() {
+        walker.forgetPath();
     }
 
     /** Visits every present entry depth first, root tables in order, entries in address order. */

@@ -34,14 +34,16 @@ public final class TableMemory implements TableSource {
      * 512 consecutive pages. A slot is filled once, by compare-and-set, so a thread that looks a
      * page up never replaces a table another thread has just created there.
      */
-    private record Block(long number, AtomicReferenceArray<long[]> pages, boolean[] changed) {
+    private record Block(long number, AtomicReferenceArray<long[]> pages, boolean[] changed, long[] changedChildren) {
     }
 
     /** 512 blocks, each made on first use. */
     private record Region(long number, AtomicReferenceArray<Block> blocks) {
     }
 
-    private static final Block NO_BLOCK = new Block(-1, new AtomicReferenceArray<>(0), new boolean[0]);
+    /** 512 bits per page: which entries of the table there point at tables marked changed. */
+    private static final int CHILD_WORDS = Addresses.ENTRIES_PER_TABLE / Long.SIZE;
+    private static final Block NO_BLOCK = new Block(-1, new AtomicReferenceArray<>(0), new boolean[0], new long[0]);
     private static final Region NO_REGION = new Region(-1, new AtomicReferenceArray<>(0));
 
     private final ConcurrentMap<Long, Region> regions = new ConcurrentHashMap<>();
@@ -148,6 +150,38 @@ public final class TableMemory implements TableSource {
         block(pa).changed()[pageIndex(pa)] = changed;
     }
 
+    /**
+     * Notes that entry {@code index} of the table at {@code pa} points at a table marked changed,
+     * so that a defrag visits that entry. A table's changed children are always noted in it;
+     * entries noted may also point at tables that are no longer marked, or at no table.
+     */
+    void setChildChanged(long pa, int index) {
+        block(pa).changedChildren()[pageIndex(pa) * CHILD_WORDS + (index >>> 6)] |= 1L << index;
+    }
+
+    /** Forgets every changed child noted in the table at {@code pa}. */
+    void clearChangedChildren(long pa) {
+        int from = pageIndex(pa) * CHILD_WORDS;
+        long[] words = block(pa).changedChildren();
+        for (int w = 0; w < CHILD_WORDS; w++) {
+            words[from + w] = 0;
+        }
+    }
+
+    /**
+     * Where the changed children of the table at {@code pa} are noted: 8 words of the array,
+     * from {@link #changedChildrenOffset}, bit {@code i % 64} of word
+     * {@code i / 64} for entry {@code i}. The array is live.
+     */
+    long[] changedChildren(long pa) {
+        return block(pa).changedChildren();
+    }
+
+    /** The first word of the table at {@code pa} in {@link #changedChildren}. */
+    static int changedChildrenOffset(long pa) {
+        return pageIndex(pa) * CHILD_WORDS;
+    }
+
     private Block block(long pa) {
         Block block = lastBlock;
         if (block.number() != pa >>> BLOCK_SHIFT) {
@@ -168,7 +202,8 @@ public final class TableMemory implements TableSource {
         Block block = region.blocks().get(index);
         if (block == null) {
             region.blocks().compareAndSet(index, null,
-                    new Block(pa >>> BLOCK_SHIFT, new AtomicReferenceArray<>(PAGES_PER_BLOCK), new boolean[PAGES_PER_BLOCK]));
+                    new Block(pa >>> BLOCK_SHIFT, new AtomicReferenceArray<>(PAGES_PER_BLOCK), new boolean[PAGES_PER_BLOCK],
+                            new long[PAGES_PER_BLOCK * CHILD_WORDS]));
             block = region.blocks().get(index);
         }
         return block;

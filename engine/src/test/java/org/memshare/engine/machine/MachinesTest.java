@@ -195,7 +195,7 @@ class MachinesTest {
         MachineConfig manyVms = MachineConfig.of("fake", 40, 300_000, MachineConfig.MAX_VMS);
         MachineResult.Failed failed = failed(Machines.create(manyVms, ArchRegistry.of(new FakeArchPlugin()), 1L << 30));
         assertEquals(MachineResult.Failure.INSUFFICIENT_HEAP, failed.failure());
-        assertTrue(failed.message().contains("65534 VMs and their 262137 root tables need 1360 MiB of heap, but this"
+        assertTrue(failed.message().contains("65534 VMs and their 262137 root tables need 1376 MiB of heap, but this"
                 + " JVM may use at most 1024 MiB"), failed.message());
         assertTrue(failed.message().contains("MEMSHARE_JAVA_OPTS=-Xmx2g"), failed.message());
     }
