@@ -1,5 +1,6 @@
 package org.memshare.engine.mm;
 
+import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 
 /** Collects the attributes of the leaves over a range and aborts at the first that differs. */
@@ -31,6 +32,28 @@ final class ModeVisitor implements TableVisitor {
     @Override
     public int flags() {
         return LEAF;
+    }
+
+    /**
+     * The leaf visits of a table of pages, entries from {@code index} over {@code [begin, end)}
+     * (clipped to the table), in a loop of this class's own, as {@link UpdateVisitor#visitPages}
+     * does for an update.
+     *
+     * @return false at the first page whose attributes differ
+     */
+    boolean visitPages(long[] table, int index, long begin, long end) {
+        long size = Addresses.PAGE_SIZE;
+        for (long address = begin; Long.compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+            long entryAttrs = format.attrs(table[index], 0);
+            if (!seen) {
+                attrs = entryAttrs;
+                seen = true;
+            } else if (entryAttrs != attrs) {
+                return false;
+            }
+            index++;
+        }
+        return true;
     }
 
     @Override

@@ -67,6 +67,10 @@ public final class PageTable {
     private final DefragVisitor defrag;
     private final ModeVisitor modeScan;
     private final DumpVisitor dump;
+    /** The mode {@link #attrsFor} converted last, if any yet, and its attributes. */
+    private boolean lastKnown;
+    private int lastMode;
+    private long lastAttrs;
     /** The commit budget's walker and visitor, made on first use: most tables never need them. */
     private Walker budgetWalker;
     private CommitBudget budget;
@@ -260,8 +264,14 @@ public final class PageTable {
         }
     }
 
+    /** The attributes of {@code mode} at this table's stage; the last answer is kept, as a share asks it per constituent. */
     private long attrsFor(int mode) {
-        return stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
+        if (mode != lastMode || !lastKnown) {
+            lastAttrs = stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
+            lastMode = mode;
+            lastKnown = true;
+        }
+        return lastAttrs;
     }
 
     /** An update's end: rounded up to a page (wrapping, so 2^64-1 becomes 0), then clamped to the address space. */

@@ -64,6 +64,32 @@ final class UpdateVisitor implements TableVisitor {
         return !commit && level == 1 && subtablePa != ABORT ? SKIP : subtablePa;
     }
 
+    /**
+     * The leaf visits of a table of pages, entries from {@code index} over {@code [begin, end)}
+     * (clipped to the table): what {@link #visit} does for each, in a loop of this class's own.
+     * The walk calls this once per table of pages rather than {@link #visit} once per page:
+     * compiled on its own, {@link #visit} is too big for the JIT to inline into the walk's loop,
+     * so each page cost a call; here the page's steps are inlined into the loop.
+     *
+     * @return false if a visit aborted
+     */
+    boolean visitPages(long[] table, int index, long begin, long end) {
+        long size = geometry.entrySize(0);
+        for (long address = begin; Long.compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+            int step = UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
+            if (step == UpdateStep.REPLACE) {
+                if (commit) {
+                    replace(table, index, 0, address);
+                }
+            } else if (step == UpdateStep.DESCEND && visit(LEAF, table, index, 0, address, end) == ABORT) {
+                // A page the range cuts, or a format with no blocks at level 0: visit's own way.
+                return false;
+            }
+            index++;
+        }
+        return true;
+    }
+
     // The two writes live in their own methods, so the per-entry decision above stays small
     // enough for the JIT to inline into the walk.
 

@@ -186,11 +186,13 @@ final class Walker {
         if ((flags & TableVisitor.CHANGED_CHILDREN) != 0) {
             return walkChangedChildren(table, tablePa, index, level, begin, end, visitor, flags);
         }
+        // The two walks run per constituent of a share loop over their pages themselves, so the
+        // JIT can inline each page's visit (see UpdateVisitor.visitPages).
         if (level == 0 && visitor instanceof UpdateVisitor update) {
-            return walkPages(table, index, begin, end, update);
+            return update.visitPages(table, index, begin, end);
         }
         if (level == 0 && visitor instanceof ModeVisitor mode) {
-            return walkPages(table, index, begin, end, mode);
+            return mode.visitPages(table, index, begin, end);
         }
         long size = geometry.entrySize(level);
         // Each step goes to the start of the next entry (the first may begin part way into one).
@@ -252,35 +254,6 @@ final class Walker {
                     return false;
                 }
             }
-        }
-        return true;
-    }
-
-    /**
-     * The entry loop for a table of pages under an update, the hottest loop there is: the same
-     * steps as {@link #walkEntries}'s for a leaf, with the visitor's type known so the JIT inlines
-     * its visit (through the interface the call sees every visitor, and is never inlined).
-     * Level-0 entries are never tables, so there is nothing to walk into.
-     */
-    private boolean walkPages(long[] table, int index, long begin, long end, UpdateVisitor update) {
-        long size = geometry.entrySize(0);
-        for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
-            if (update.visit(TableVisitor.LEAF, table, index, 0, address, end) == TableVisitor.ABORT) {
-                return false;
-            }
-            index++;
-        }
-        return true;
-    }
-
-    /** {@link #walkPages(long[], int, long, long, UpdateVisitor)} for get-mode, the other walk run per constituent. */
-    private boolean walkPages(long[] table, int index, long begin, long end, ModeVisitor mode) {
-        long size = geometry.entrySize(0);
-        for (long address = begin; compareUnsigned(address, end) < 0; address = (address + size) & -size) {
-            if (mode.visit(TableVisitor.LEAF, table, index, 0, address, end) == TableVisitor.ABORT) {
-                return false;
-            }
-            index++;
         }
         return true;
     }
