@@ -79,7 +79,8 @@ final class UpdateVisitor implements TableVisitor {
             int step = UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
             if (step == UpdateStep.REPLACE) {
                 if (commit) {
-                    replace(table, index, 0, address);
+                    writer.writePage(table, index, address, unmap ? format.absentPte(0) : format.blockPte(0, address, attrs),
+                            pool);
                 }
             } else if (step == UpdateStep.DESCEND && visit(LEAF, table, index, 0, address, end) == ABORT) {
                 // A page the range cuts, or a format with no blocks at level 0: visit's own way.
