@@ -130,13 +130,14 @@ final class Walker {
 
     /**
      * {@link #walk}, for a visitor that at a table entry whose span holds the rest of the range
-     * but is not all of it does nothing but go into the table (an update, get-mode): such a walk
-     * may start at the lowest table of the last walk's path, at {@code lowest} or above, whose
-     * span holds the range without being the range, and visits and writes exactly what the walk
-     * from the root would.
+     * but is not all of it does nothing but go into the table (an update, get-mode), down to
+     * level {@code lowest}, and at such an entry of level {@code lowest} does nothing at all.
+     * Such a walk may start at the lowest table of the last walk's path, at {@code lowest} or
+     * above, whose span holds the range without being the range, and visits and writes exactly
+     * what the walk from the root would; if that table is at {@code lowest} and the range lies
+     * inside one of its table entries, there is nothing to do.
      *
-     * @param lowest the lowest level at which the visitor goes into every table entry as above
-     *     (a prepare does not go into tables of pages, so for it that is level 1)
+     * @param lowest 0, or 1 for a prepare, which does not go into tables of pages
      */
     boolean walkFrom(long begin, long end, TableVisitor visitor, int lowest) {
         if (compareUnsigned(begin, end) < 0) {
@@ -146,6 +147,9 @@ final class Walker {
                 long last = end - pathBase[level];
                 if (compareUnsigned(offset, span) < 0 && last != 0 && compareUnsigned(last, span) <= 0
                         && (offset != 0 || last != span || level == top)) {
+                    if (level == lowest && lowest > 0 && insideTableEntry(level, begin, end)) {
+                        return true;
+                    }
                     for (int l = level + 1; l <= top; l++) {
                         pathChanged[l] = false; // a defrag may have cleared the marks since
                     }
@@ -154,6 +158,15 @@ final class Walker {
             }
         }
         return walk(begin, end, visitor);
+    }
+
+    /** Whether {@code [begin, end)} lies inside one table entry of the path's table at {@code level}, without being all of it. */
+    private boolean insideTableEntry(int level, long begin, long end) {
+        long size = geometry.entrySize(level);
+        long entryBegin = begin & -size;
+        long last = end - entryBegin;
+        return compareUnsigned(last, size) <= 0 && (begin != entryBegin || last != size)
+                && format.isTable(pathTables[level][geometry.index(begin, level)], level);
     }
 
     /**
