@@ -65,7 +65,9 @@ final class EntryWriter {
      * {@link #write} of a page (a level-0 entry), for the loop over a table's pages
      * ({@link UpdateVisitor#visitPages}): the same steps, in a method that stays small whatever
      * the JIT made of {@link #write} (compiled on its own for the writes above level 0, it grows
-     * past what the JIT inlines into a loop, and each page would cost a call).
+     * past what the JIT inlines into a loop, and each page would cost a call), but for the
+     * changed mark: the loop marks the table once ({@link #markPagesChanged}) before its first
+     * write.
      */
     void writePage(long[] table, int index, long address, long replacement, PagePool pool) {
         long old = table[index];
@@ -77,6 +79,10 @@ final class EntryWriter {
             breakBeforeMake(table, index, 0, address);
         }
         table[index] = replacement;
+    }
+
+    /** Marks the table of pages the walk is in, and the tables above it, as changed: {@link #writePage}'s mark. */
+    void markPagesChanged() {
         walker.markChanged(0);
     }
 

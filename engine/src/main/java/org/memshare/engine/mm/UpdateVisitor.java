@@ -75,10 +75,15 @@ final class UpdateVisitor implements TableVisitor {
      */
     boolean visitPages(long[] table, int index, long begin, long end) {
         long size = geometry.entrySize(0);
+        boolean marked = false;
         for (long address = begin; Long.compareUnsigned(address, end) < 0; address = (address + size) & -size) {
             int step = UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
             if (step == UpdateStep.REPLACE) {
                 if (commit) {
+                    if (!marked) {
+                        writer.markPagesChanged();
+                        marked = true;
+                    }
                     writer.writePage(table, index, address, unmap ? format.absentPte(0) : format.blockPte(0, address, attrs),
                             pool);
                 }

@@ -275,7 +275,9 @@ final class Walker {
     private boolean descend(long next, int flags, long[] table, int index, int level, long address, long end,
             TableVisitor visitor) {
         pathIndex[level] = index;
-        if (!walkEntries(source.table(next), next, level - 1, address, end, visitor, flags)) {
+        // A table's address always names the same entries, so the path's table there needs no look-up.
+        long[] below = path[level - 1] == next && pathTables[level - 1] != null ? pathTables[level - 1] : source.table(next);
+        if (!walkEntries(below, next, level - 1, address, end, visitor, flags)) {
             return false;
         }
         return (flags & TableVisitor.TABLE_POST) == 0
