@@ -72,19 +72,24 @@ final class DefragVisitor implements TableVisitor {
     private long merged(long entry, int level, long[] table) {
         int below = level - 1;
         long first = table[0];
-        boolean present = format.isPresent(first, below);
-        long attrs = format.attrs(first, below);
-        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-            long pte = table[k];
-            if (format.isPresent(pte, below) != present) {
-                return entry;
+        if (!format.isPresent(first, below)) {
+            for (int k = 1; k < ENTRIES_PER_TABLE; k++) {
+                if (format.isPresent(table[k], below)) {
+                    return entry;
+                }
             }
-            if (present && (!format.isBlock(pte, below) || format.attrs(pte, below) != attrs)) {
-                return entry;
-            }
-        }
-        if (!present) {
             return format.absentPte(level);
+        }
+        if (!format.isBlock(first, below)) {
+            return entry;
+        }
+        long attrs = format.attrs(first, below);
+        // Attributes first: where a table does not merge, they are what differs.
+        for (int k = 1; k < ENTRIES_PER_TABLE; k++) {
+            long pte = table[k];
+            if (format.attrs(pte, below) != attrs || !format.isPresent(pte, below) || !format.isBlock(pte, below)) {
+                return entry;
+            }
         }
         if (!format.isBlockAllowed(level)) {
             return entry;

@@ -71,6 +71,10 @@ public final class PageTable {
     private boolean lastKnown;
     private int lastMode;
     private long lastAttrs;
+    /** The attributes {@link #mode} converted last, if any yet, and their mode: a share reads the same mode per constituent. */
+    private boolean lastReadKnown;
+    private long lastReadAttrs;
+    private int lastReadMode;
     /** The commit budget's walker and visitor, made on first use: most tables never need them. */
     private Walker budgetWalker;
     private CommitBudget budget;
@@ -358,7 +362,13 @@ public final class PageTable {
         if (!walker.walkFrom(first, last, modeScan.reset(), 0) || !modeScan.seen()) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(format.stage2AttrsToMode(modeScan.attrs()));
+        long attrs = modeScan.attrs();
+        if (attrs != lastReadAttrs || !lastReadKnown) {
+            lastReadMode = format.stage2AttrsToMode(attrs);
+            lastReadAttrs = attrs;
+            lastReadKnown = true;
+        }
+        return OptionalInt.of(lastReadMode);
     }
 
     /** Makes the next walk start at the root, as if none had been made before (for tests of the walks that do not). */
