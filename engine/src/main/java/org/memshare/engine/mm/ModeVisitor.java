@@ -1,6 +1,5 @@
 package org.memshare.engine.mm;
 
-import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 
 /** Collects the attributes of the leaves over a range and aborts at the first that differs. */
@@ -42,8 +41,7 @@ final class ModeVisitor implements TableVisitor {
      * @return false at the first page whose attributes differ
      */
     boolean visitPages(long[] table, int index, long begin, long end) {
-        long size = Addresses.PAGE_SIZE;
-        for (long address = begin; Long.compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+        for (int stop = index + UpdateVisitor.pageCount(begin, end); index < stop; index++) {
             long entryAttrs = format.attrs(table[index], 0);
             if (!seen) {
                 attrs = entryAttrs;
@@ -51,7 +49,6 @@ final class ModeVisitor implements TableVisitor {
             } else if (entryAttrs != attrs) {
                 return false;
             }
-            index++;
         }
         return true;
     }

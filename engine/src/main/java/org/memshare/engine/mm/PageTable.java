@@ -342,6 +342,7 @@ public final class PageTable {
             }
         }
         defrag.clear();
+        walker.forgetMarks();
     }
 
     // ---------------------------------------------------------------- queries

@@ -1,5 +1,6 @@
 package org.memshare.engine.mm;
 
+import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.pool.PagePool;
 
@@ -76,7 +77,9 @@ final class UpdateVisitor implements TableVisitor {
     boolean visitPages(long[] table, int index, long begin, long end) {
         long size = geometry.entrySize(0);
         boolean marked = false;
-        for (long address = begin; Long.compareUnsigned(address, end) < 0; address = (address + size) & -size) {
+        // A counted loop: one page per entry from begin's to (end - 1)'s, all in this table.
+        int stop = index + pageCount(begin, end);
+        for (long address = begin; index < stop; address = (address + size) & -size) {
             int step = UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
             if (step == UpdateStep.REPLACE) {
                 if (commit) {
@@ -94,6 +97,11 @@ final class UpdateVisitor implements TableVisitor {
             index++;
         }
         return true;
+    }
+
+    /** How many pages {@code [begin, end)} touches (begin below end, unsigned, both in one table of pages). */
+    static int pageCount(long begin, long end) {
+        return (int) (((end - 1) >>> Addresses.PAGE_BITS) - (begin >>> Addresses.PAGE_BITS)) + 1;
     }
 
     // The two writes live in their own methods, so the per-entry decision above stays small

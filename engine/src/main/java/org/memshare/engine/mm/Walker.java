@@ -33,7 +33,10 @@ final class Walker {
     private final long[] pathBase;
     /** {@code pathIndex[level]}: the entry of that table the walk last went down through. */
     private final int[] pathIndex;
-    /** {@code pathChanged[level]}: that table is known to be marked changed (read at its first write). */
+    /**
+     * {@code pathChanged[level]}: that table is known to be marked changed (read at its first
+     * write). Only a defrag clears marks, so this holds until the next one ({@link #forgetMarks}).
+     */
     private final boolean[] pathChanged;
     /**
      * {@code path[floor..top]} are tables each of which lies under an entry of the next one up, as
@@ -106,6 +109,11 @@ final class Walker {
         }
     }
 
+    /** Forgets which tables are known to be marked changed: a defrag has just cleared marks. */
+    void forgetMarks() {
+        java.util.Arrays.fill(pathChanged, false);
+    }
+
     /** Forgets the tables the last walk went through, so the next walk starts at the root (for tests). */
     void forgetPath() {
         floor = top + 1;
@@ -150,9 +158,6 @@ final class Walker {
                     if (level == lowest && lowest > 0 && insideTableEntry(level, begin, end)) {
                         return true;
                     }
-                    for (int l = level + 1; l <= top; l++) {
-                        pathChanged[l] = false; // a defrag may have cleared the marks since
-                    }
                     return walkEntries(pathTables[level], path[level], level, begin, end, visitor, visitor.flags());
                 }
             }
@@ -181,10 +186,12 @@ final class Walker {
 
     private boolean walkEntries(long[] table, long tablePa, int level, long begin, long end, TableVisitor visitor,
             int flags) {
+        if (path[level] != tablePa) {
+            pathChanged[level] = false; // not yet known to be marked: see markChangedFrom
+        }
         path[level] = tablePa;
         pathTables[level] = table;
         pathBase[level] = begin & -geometry.entrySize(level + 1);
-        pathChanged[level] = false; // not yet known to be marked: see markChangedFrom
         floor = level;
         long tableEnd = geometry.tableEnd(begin, level);
         if (compareUnsigned(end, tableEnd) > 0) {
