@@ -156,4 +156,39 @@ class MemshareCommandTest {
         assertTrue(err.toString().contains("MEMSHARE_JAVA_OPTS=-Xmx"), err.toString());
         assertTrue(!err.toString().contains("\tat "), err.toString());
     }
+
+    @Test
+    void aTraceWhoseTablesOutgrowTheHeapGetsAnErrorPerLineAndGoesOnWithoutAStackTrace() throws Exception {
+        // One page in each of 9000 different 2 MiB ranges needs 9000 tables of pages: 37 MiB,
+        // more than a 64 MiB heap holds beside its 32 MiB reserve, though the pool has the pages.
+        StringBuilder trace = new StringBuilder("init arch=aarch64 pa_bits=40 pool_pages=16384 vms=1\n");
+        for (long i = 0; i < 9000; i++) {
+            long page = 0x4000_0000L + (i << 21);
+            trace.append("map 1 0x").append(Long.toHexString(page)).append(" 0x").append(Long.toHexString(page + 4096))
+                    .append(" 0x3\n");
+        }
+        trace.append("pool\n");
+        Path file = Files.writeString(dir.resolve("tables.trace"), trace);
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), MemshareCommand.class.getName(), "replay",
+                file.toString())
+                .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile()).start();
+        assertEquals(1, process.waitFor(), "exit 1: lines were errors");
+        assertEquals("", Files.readString(dir.resolve("err.txt")), "nothing on standard error, no stack trace");
+        java.util.List<String> out = Files.readAllLines(dir.resolve("out.txt"));
+        assertEquals(9002, out.size());
+        int firstError = 0;
+        while (!out.get(firstError).contains(": error ")) {
+            assertTrue(out.get(firstError).endsWith(": ok"), out.get(firstError));
+            firstError++;
+        }
+        assertTrue(firstError > 5000, "the heap held " + firstError + " lines' tables");
+        assertTrue(out.get(firstError).contains("error the heap cannot hold the page tables this operation needs"),
+                out.get(firstError));
+        assertTrue(out.get(firstError).contains("MEMSHARE_JAVA_OPTS=-Xmx1g"), out.get(firstError));
+        for (int i = firstError; i < 9001; i++) {
+            assertTrue(out.get(i).startsWith((i + 1) + ": error the heap"), out.get(i));
+        }
+        assertTrue(out.get(9001).startsWith("9002: free "), "the replay went on: " + out.get(9001));
+    }
 }

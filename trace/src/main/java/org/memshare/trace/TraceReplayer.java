@@ -170,7 +170,17 @@ public final class TraceReplayer {
         if (line instanceof ParsedLine.Op op) {
             current = op.operation();
             int errorsBefore = errors;
+            Machine before = machine;
+            long refusals = before != null ? before.tableMemory().heapRefusals() : 0;
+            int mark = out.length();
             execute(op.number(), op.operation());
+            if (before != null && before.tableMemory().heapRefusals() != refusals) {
+                // The heap, not the pool, ran out: the operation's own answer is not Hafnium's,
+                // so it is replaced by an error. Operations that make tables write no dump, so
+                // nothing of this line's output has been flushed yet.
+                out.setLength(Math.min(mark, out.length()));
+                error(op.number(), before.heapExhaustedReason());
+            }
             if (observer != null && errors == errorsBefore) {
                 observer.afterOperation(op.number(), op.operation(), lastResult, machine, hypervisor)
                         .ifPresent(note -> emit(op.number(), ReplayLine.Kind.NOTE, note, null, null));

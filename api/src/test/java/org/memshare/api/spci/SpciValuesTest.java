@@ -188,6 +188,9 @@ class SpciValuesTest {
         withNull.add(null);
         e = assertThrows(NullPointerException.class, () -> new MemoryRegion(0, 0, 0, 32, one, withNull));
         assertEquals("constituents[0] is null", e.getMessage());
+        withNull.add(0, Constituent.of(0, 1));
+        e = assertThrows(NullPointerException.class, () -> MemoryRegion.of(0, 0, one, withNull));
+        assertEquals("constituents[1] is null", e.getMessage());
     }
 
     @Test

@@ -73,6 +73,15 @@ public final class Machine {
         return tableMemory;
     }
 
+    /**
+     * What went wrong, for a user, when the table memory refused a table because the heap would
+     * have run out ({@link TableMemory#heapRefusals} grew): the operation failed as if the pool
+     * had run out, which is not what Hafnium, with the pool's pages at hand, would have answered.
+     */
+    public String heapExhaustedReason() {
+        return Machines.heapExhausted(config, tableMemory);
+    }
+
     /** The hypervisor's own stage-1 table. */
     public PageTable hypervisorTable() {
         return hypervisorTable;

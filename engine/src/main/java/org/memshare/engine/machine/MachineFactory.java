@@ -18,6 +18,7 @@ import org.memshare.api.arch.UnsupportedConfigurationException;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.SharePolicyFactories;
 import org.memshare.engine.hypervisor.Hypervisor;
+import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /**
@@ -116,7 +117,9 @@ public final class MachineFactory {
         if (unrepresentable.isPresent()) {
             return new MachineResult.Failed(MachineResult.Failure.UNSUPPORTED_CONFIGURATION, unrepresentable.get());
         }
-        Optional<String> shortfall = Machines.heapShortfall(config, maxHeap);
+        long rootTables = arch.format().rootTableCount(Stage.STAGE1)
+                + (long) config.vmCount() * arch.format().rootTableCount(Stage.STAGE2);
+        Optional<String> shortfall = Machines.heapShortfall(config, rootTables, maxHeap);
         if (shortfall.isPresent()) {
             return new MachineResult.Failed(MachineResult.Failure.INSUFFICIENT_HEAP, shortfall.get());
         }
@@ -124,6 +127,7 @@ public final class MachineFactory {
         try {
             scope.seed(MachineModule.CONFIG, config);
             scope.seed(MachineModule.ARCH, arch);
+            scope.seed(MachineModule.TABLE_MEMORY, new TableMemory(Machines.tableLimit(config, maxHeap)));
             List<SharePolicy> fresh = new ArrayList<>(policies.size());
             for (SharePolicyFactories.Selected selected : policies) {
                 fresh.add(selected.create());

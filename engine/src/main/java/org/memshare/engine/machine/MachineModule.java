@@ -30,6 +30,8 @@ final class MachineModule extends AbstractModule {
     static final Key<MachineConfig> CONFIG = Key.get(MachineConfig.class);
     static final Key<Arch> ARCH = Key.get(Arch.class);
     static final Key<Machine> MACHINE = Key.get(Machine.class);
+    /** Seeded with a memory whose table limit comes from the heap (see {@link Machines#tableLimit}). */
+    static final Key<TableMemory> TABLE_MEMORY = Key.get(TableMemory.class);
 
     private final MachineScope scope;
 
@@ -45,7 +47,7 @@ final class MachineModule extends AbstractModule {
         bind(CONFIG).toProvider(MachineScope.seeded(CONFIG)).in(MachineScoped.class);
         bind(ARCH).toProvider(MachineScope.seeded(ARCH)).in(MachineScoped.class);
         bind(MACHINE).toProvider(MachineScope.seeded(MACHINE)).in(MachineScoped.class);
-        bind(TableMemory.class).in(MachineScoped.class);
+        bind(TABLE_MEMORY).toProvider(MachineScope.seeded(TABLE_MEMORY)).in(MachineScoped.class);
         bind(PagePool.class).to(DefaultPagePool.class);
         bind(MachineAssembler.class);
         // The engine installs no policy; users add theirs with Multibinder.newSetBinder in their own module.

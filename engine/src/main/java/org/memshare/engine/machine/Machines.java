@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.inject.Module;
 import java.util.Optional;
 import org.memshare.api.arch.Arch;
+import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /**
@@ -18,13 +19,16 @@ public final class Machines {
     }
 
     /**
-     * Heap one pool page can cost once a table lives in it: the 512-entry {@code long[]} (4 KiB and
-     * its header) and its slot in the table memory's index, rounded up.
+     * Heap one table costs: the 512-entry {@code long[]} (4 KiB and its header), its changed mark
+     * and 512 bits of changed children, and its share of the table memory's index, rounded up.
      */
-    static final long HEAP_BYTES_PER_POOL_PAGE = 4096 + 64;
+    static final long HEAP_BYTES_PER_TABLE = 4096 + 128;
     /** Heap one VM costs besides its tables: its 4 KiB send buffer, mailbox, lock and table objects. */
     static final long HEAP_BYTES_PER_VM = 4096 + 512;
-    /** Heap kept aside for everything else the JVM holds (classes, the injector, the caller's data). */
+    /**
+     * Heap kept aside for everything else the JVM holds (the injector, the caller's data, a
+     * message and its output): the margin left when the tables reach their limit.
+     */
     static final long HEAP_RESERVE = 32L << 20;
 
     /**
@@ -51,22 +55,54 @@ public final class Machines {
     }
 
     /**
-     * Why a machine of this size may not fit the heap, if it may not: every table comes from the
-     * pool, so a full pool costs about {@link #HEAP_BYTES_PER_POOL_PAGE} per page, and each VM
-     * {@link #HEAP_BYTES_PER_VM} more; with {@link #HEAP_RESERVE} that must fit in {@code maxHeap}.
+     * How many tables the machine's table memory may hold in a heap of {@code maxHeap} bytes:
+     * what is left after the reserve and the VMs, at {@link #HEAP_BYTES_PER_TABLE} each
+     * ({@link Long#MAX_VALUE}, no limit, for an unlimited heap). Tables are counted as they are
+     * made, so a pool larger than the heap costs nothing until its pages hold tables.
      */
-    static Optional<String> heapShortfall(MachineConfig config, long maxHeap) {
-        // poolPages <= 2^36 and vmCount < 2^16, so these products cannot overflow.
-        long need = config.poolPages() * HEAP_BYTES_PER_POOL_PAGE + config.vmCount() * HEAP_BYTES_PER_VM
-                + HEAP_RESERVE;
-        if (maxHeap == Long.MAX_VALUE || need <= maxHeap) {
+    static long tableLimit(MachineConfig config, long maxHeap) {
+        if (maxHeap == Long.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        // vmCount < 2^16, so the product cannot overflow.
+        long left = maxHeap - HEAP_RESERVE - config.vmCount() * HEAP_BYTES_PER_VM;
+        return Math.max(0, left / HEAP_BYTES_PER_TABLE);
+    }
+
+    /**
+     * Why the machine cannot even be made in a heap of {@code maxHeap} bytes, if it cannot: its
+     * VMs and root tables ({@code rootTables} of them) must fit beside the reserve. What a
+     * machine allocates later is checked as it happens.
+     */
+    static Optional<String> heapShortfall(MachineConfig config, long rootTables, long maxHeap) {
+        if (rootTables <= tableLimit(config, maxHeap)) {
             return Optional.empty();
         }
+        long need = HEAP_RESERVE + config.vmCount() * HEAP_BYTES_PER_VM + rootTables * HEAP_BYTES_PER_TABLE;
         long mib = 1L << 20;
-        return Optional.of("a pool of " + config.poolPages() + " pages and " + config.vmCount()
-                + " VMs may need up to " + (need + mib - 1) / mib + " MiB of heap, but this JVM may use at most "
-                + maxHeap / mib + " MiB: raise the maximum heap (java -Xmx; for the memshare script set"
-                + " MEMSHARE_JAVA_OPTS=-Xmx" + ((need + (1L << 30) - 1) >> 30) + "g) or ask for fewer pool pages or VMs");
+        return Optional.of(config.vmCount() + " VMs and their " + rootTables + " root tables need "
+                + (need + mib - 1) / mib + " MiB of heap, but this JVM may use at most " + maxHeap / mib
+                + " MiB: raise the maximum heap (java -Xmx; for the memshare script set MEMSHARE_JAVA_OPTS=-Xmx"
+                + gib(need) + "g) or ask for fewer VMs");
+    }
+
+    /**
+     * What to tell the user when {@code machine}'s table memory refused a table (see
+     * {@link TableMemory#heapRefusals}): how much the tables hold, the heap's limit, and a heap
+     * that would hold tables in every page of the pool.
+     */
+    static String heapExhausted(MachineConfig config, TableMemory tables) {
+        long mib = 1L << 20;
+        long whole = HEAP_RESERVE + config.vmCount() * HEAP_BYTES_PER_VM + config.poolPages() * HEAP_BYTES_PER_TABLE;
+        return "the heap cannot hold the page tables this operation needs (this machine holds "
+                + tables.tableCount() + " tables, " + tables.tableCount() * HEAP_BYTES_PER_TABLE / mib
+                + " MiB, of the " + tables.tableLimit() + " the heap allows): it failed as if the page pool had run"
+                + " out; raise the maximum heap (MEMSHARE_JAVA_OPTS=-Xmx" + gib(whole)
+                + "g holds a table in every page of the pool)";
+    }
+
+    private static long gib(long bytes) {
+        return (bytes + (1L << 30) - 1) >> 30;
     }
 
     /** The factory for machines without user modules, built on first use. */

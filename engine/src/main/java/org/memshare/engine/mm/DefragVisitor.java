@@ -14,7 +14,9 @@ import org.memshare.api.pool.PagePool;
  * full walk gives: a full walk leaves every table it keeps unmergeable (it merges bottom up), so
  * a table whose subtree no write touched since the last defrag is still unmergeable and the full
  * walk would neither change nor free anything in it. The changed tables are visited in the same
- * order as the full walk visits them, so tables go back to the pool in the same order.
+ * order as the full walk visits them, so tables go back to the pool in the same order. It finds
+ * them through the changed children each table notes ({@link TableVisitor#CHANGED_CHILDREN}),
+ * without looking at the other entries.
  */
 final class DefragVisitor implements TableVisitor {
     private final PageTableFormat format;
@@ -42,7 +44,7 @@ final class DefragVisitor implements TableVisitor {
 
     @Override
     public int flags() {
-        return TABLE_PRE | TABLE_POST;
+        return full ? TABLE_PRE | TABLE_POST : TABLE_PRE | TABLE_POST | CHANGED_CHILDREN;
     }
 
     @Override
@@ -52,7 +54,9 @@ final class DefragVisitor implements TableVisitor {
         if (flag == TABLE_PRE) {
             return full || memory.isChanged(tablePa) ? tablePa : SKIP;
         }
+        // Every changed table under this one was visited, and a defrag makes no tables.
         memory.setChanged(tablePa, false);
+        memory.clearChangedChildren(tablePa);
         long merged = merged(entry, level, memory.table(tablePa));
         if (merged != entry) {
             writer.write(table, index, level, address, merged, pool);
@@ -68,19 +72,24 @@ final class DefragVisitor implements TableVisitor {
     private long merged(long entry, int level, long[] table) {
         int below = level - 1;
         long first = table[0];
-        boolean present = format.isPresent(first, below);
-        long attrs = format.attrs(first, below);
-        for (int k = 0; k < ENTRIES_PER_TABLE; k++) {
-            long pte = table[k];
-            if (format.isPresent(pte, below) != present) {
-                return entry;
+        if (!format.isPresent(first, below)) {
+            for (int k = 1; k < ENTRIES_PER_TABLE; k++) {
+                if (format.isPresent(table[k], below)) {
+                    return entry;
+                }
             }
-            if (present && (!format.isBlock(pte, below) || format.attrs(pte, below) != attrs)) {
-                return entry;
-            }
-        }
-        if (!present) {
             return format.absentPte(level);
+        }
+        if (!format.isBlock(first, below)) {
+            return entry;
+        }
+        long attrs = format.attrs(first, below);
+        // Attributes first: where a table does not merge, they are what differs.
+        for (int k = 1; k < ENTRIES_PER_TABLE; k++) {
+            long pte = table[k];
+            if (format.attrs(pte, below) != attrs || !format.isPresent(pte, below) || !format.isBlock(pte, below)) {
+                return entry;
+            }
         }
         if (!format.isBlockAllowed(level)) {
             return entry;

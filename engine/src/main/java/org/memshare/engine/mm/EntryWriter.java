@@ -52,15 +52,59 @@ final class EntryWriter {
     void write(long[] table, int index, int level, long address, long replacement, PagePool pool) {
         long old = table[index];
         if (format.isValid(old, level) && format.isValid(replacement, level)) {
-            table[index] = format.absentPte(level);
-            long size = geometry.entrySize(level);
-            long entryBegin = address & -size;
-            invalidate(entryBegin, entryBegin + size);
+            breakBeforeMake(table, index, level, address);
         }
         table[index] = replacement;
         walker.markChanged(level);
+        if (level > 0 || format.isTable(replacement, level) || format.isTable(old, level)) {
+            tableEntryWritten(index, level, address, old, replacement, pool);
+        }
+    }
+
+    /**
+     * {@link #write} of a page (a level-0 entry), for the loop over a table's pages
+     * ({@link UpdateVisitor#visitPages}): the same steps, in a method that stays small whatever
+     * the JIT made of {@link #write} (compiled on its own for the writes above level 0, it grows
+     * past what the JIT inlines into a loop, and each page would cost a call), but for the
+     * changed mark: the loop marks the table once ({@link #markPagesChanged}) before its first
+     * write.
+     */
+    void writePage(long[] table, int index, long address, long replacement, PagePool pool) {
+        long old = table[index];
+        if (format.isTable(replacement, 0) || format.isTable(old, 0)) {
+            write(table, index, 0, address, replacement, pool); // no format makes pages tables; if one did
+            return;
+        }
+        if (format.isValid(old, 0) && format.isValid(replacement, 0)) {
+            breakBeforeMake(table, index, 0, address);
+        }
+        table[index] = replacement;
+    }
+
+    /** Marks the table of pages the walk is in, and the tables above it, as changed: {@link #writePage}'s mark. */
+    void markPagesChanged() {
+        walker.markChanged(0);
+    }
+
+    // The steps a page's write does not take live in their own methods.
+
+    /** Writes the entry absent and invalidates the TLB over the whole entry, before a valid entry replaces a valid one. */
+    private void breakBeforeMake(long[] table, int index, int level, long address) {
+        table[index] = format.absentPte(level);
+        long size = geometry.entrySize(level);
+        long entryBegin = address & -size;
+        invalidate(entryBegin, entryBegin + size);
+    }
+
+    /** The bookkeeping of a write above level 0: the walk's path, a new table's marks, the old tables freed. */
+    private void tableEntryWritten(int index, int level, long address, long old, long replacement, PagePool pool) {
+        walker.entryWritten(level);
         if (format.isTable(replacement, level)) {
-            memory.setChanged(format.tableAddress(replacement, level), true);
+            long tablePa = format.tableAddress(replacement, level);
+            memory.setChanged(tablePa, true);
+            // The page may have been a table before: what it noted then means nothing now.
+            memory.clearChangedChildren(tablePa);
+            walker.markChildChanged(level, index);
         }
         if (format.isTable(old, level)) {
             freeTables(old, level, address & -geometry.entrySize(level), pool);

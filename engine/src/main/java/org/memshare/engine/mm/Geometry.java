@@ -15,17 +15,11 @@ import org.memshare.api.arch.Stage;
 final class Geometry {
     private final int maxLevel;
     private final int rootTableCount;
-    /** {@code shifts[level]}: log2 of the range one entry at {@code level} covers, up to the root level. */
-    private final int[] shifts;
     private final long addressSpaceEnd;
 
     Geometry(PageTableFormat format, Stage stage) {
         this.maxLevel = format.maxLevel(stage);
         this.rootTableCount = format.rootTableCount(stage);
-        this.shifts = new int[maxLevel + 2];
-        for (int level = 0; level < shifts.length; level++) {
-            shifts[level] = PAGE_BITS + level * PAGE_LEVEL_BITS;
-        }
         // A root table spans one entry of the (virtual) level above the root.
         this.addressSpaceEnd = rootTableCount * entrySize(maxLevel + 1);
     }
@@ -46,22 +40,30 @@ final class Geometry {
 
     /** The size of the range one entry at {@code level} covers; {@code maxLevel() + 1} gives a root table's span. */
     long entrySize(int level) {
-        return 1L << shifts[level];
+        return 1L << shift(level);
+    }
+
+    /**
+     * log2 of the range one entry at {@code level} covers: every level resolves 9 bits above the
+     * page offset. Computed, not looked up, so that it folds to a constant where the level is one.
+     */
+    private static int shift(int level) {
+        return PAGE_BITS + level * PAGE_LEVEL_BITS;
     }
 
     /** The physical address of the root table that holds {@code address}, given the first root at {@code root}. */
     long rootTableFor(long root, long address) {
-        return root + (address >>> shifts[maxLevel + 1]) * PAGE_SIZE;
+        return root + (address >>> shift(maxLevel + 1)) * PAGE_SIZE;
     }
 
     /** The index of {@code address}'s entry in a table at {@code level}. */
     int index(long address, int level) {
-        return (int) (address >>> shifts[level]) & ((1 << PAGE_LEVEL_BITS) - 1);
+        return (int) (address >>> shift(level)) & ((1 << PAGE_LEVEL_BITS) - 1);
     }
 
     /** The end of the span of the table at {@code level} that holds {@code address}. */
     long tableEnd(long address, int level) {
-        int shift = shifts[level] + PAGE_LEVEL_BITS;
+        int shift = shift(level) + PAGE_LEVEL_BITS;
         return ((address >>> shift) + 1) << shift;
     }
 

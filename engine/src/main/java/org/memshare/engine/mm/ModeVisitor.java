@@ -52,6 +52,26 @@ final class ModeVisitor implements TableVisitor {
         return LEAF;
     }
 
+    /**
+     * The leaf visits of a table of pages, entries from {@code index} over {@code [begin, end)}
+     * (clipped to the table), in a loop of this class's own, as {@link UpdateVisitor#visitPages}
+     * does for an update.
+     *
+     * @return false at the first page whose attributes differ
+     */
+    boolean visitPages(long[] table, int index, long begin, long end) {
+        for (int stop = index + UpdateVisitor.pageCount(begin, end); index < stop; index++) {
+            long entryAttrs = format.attrs(table[index], 0);
+            if (!seen) {
+                attrs = entryAttrs;
+                seen = true;
+            } else if (entryAttrs != attrs) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public long visit(int flag, long[] table, int index, int level, long address, long end) {
         long entryAttrs = format.attrs(table[index], level);

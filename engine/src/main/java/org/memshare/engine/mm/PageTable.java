@@ -31,6 +31,9 @@ import org.memshare.api.pool.PagePool;
  *       is prepare then commit, so a failed map changes no mapping (it may leave extra tables,
  *       which {@link #defrag} reclaims).</li>
  *   <li>Map never merges; {@link #defrag} does.</li>
+ *   <li>"The pool ran out" also covers the table memory refusing a new table because the heap
+ *       would run out ({@link TableMemory#heapRefusals} counts it): the operation fails exactly
+ *       as it would had the pool been empty at that allocation.</li>
  * </ul>
  *
  * <p>Addresses are unsigned 64-bit and all arithmetic wraps as in C. Not thread-safe: callers
@@ -64,6 +67,14 @@ public final class PageTable {
     private final DefragVisitor defrag;
     private final ModeVisitor modeScan;
     private final DumpVisitor dump;
+    /** The mode {@link #attrsFor} converted last, if any yet, and its attributes. */
+    private boolean lastKnown;
+    private int lastMode;
+    private long lastAttrs;
+    /** The attributes {@link #mode} converted last, if any yet, and their mode: a share reads the same mode per constituent. */
+    private boolean lastReadKnown;
+    private long lastReadAttrs;
+    private int lastReadMode;
     /** The commit budget's walker and visitor, made on first use: most tables never need them. */
     private Walker budgetWalker;
     private CommitBudget budget;
@@ -113,6 +124,7 @@ public final class PageTable {
             long rootPa = root + i * PAGE_SIZE;
             Arrays.fill(memory.table(rootPa), absent);
             memory.setChanged(rootPa, false);
+            memory.clearChangedChildren(rootPa);
         }
         return Optional.of(new PageTable(format, stage, memory, tlb, vmId, root));
     }
@@ -255,12 +267,23 @@ public final class PageTable {
         return true;
     }
 
-    /** The dry run of {@link #commit}: whether its walk never asks more of the pool than it then holds. */
+    /**
+     * The dry run of {@link #commit}: whether its walk never asks more of the pool than it then
+     * holds, and the table memory has room for every table it allocates (counted as new tables,
+     * though a page from the pool may hold one already; a refusal is counted as the memory's).
+     */
     private boolean fitsBudget(long begin, long end, long attrs, boolean unmap, long available) {
         budgetReady();
         end = clampedEnd(end);
         begin = format.clearPa(begin);
-        return budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available));
+        if (!budgetWalker.walk(begin, end, budget.reset(attrs, unmap, available))) {
+            return false;
+        }
+        if (!memory.hasRoomFor(budget.taken())) {
+            memory.refuse();
+            return false;
+        }
+        return true;
     }
 
     private void budgetReady() {
@@ -287,8 +310,14 @@ public final class PageTable {
         }
     }
 
+    /** The attributes of {@code mode} at this table's stage; the last answer is kept, as a share asks it per constituent. */
     private long attrsFor(int mode) {
-        return stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
+        if (mode != lastMode || !lastKnown) {
+            lastAttrs = stage == Stage.STAGE1 ? format.modeToStage1Attrs(mode) : format.modeToStage2Attrs(mode);
+            lastMode = mode;
+            lastKnown = true;
+        }
+        return lastAttrs;
     }
 
     /** An update's end: rounded up to a page (wrapping, so 2^64-1 becomes 0), then clamped to the address space. */
@@ -302,7 +331,8 @@ public final class PageTable {
         requireNonNull(pool, "pool is null");
         end = clampedEnd(end);
         begin = format.clearPa(begin);
-        boolean done = walker.walk(begin, end, update.reset(attrs, unmap, commit, pool));
+        // A prepare does not go into tables of pages (see UpdateVisitor), so it may start no lower than level 1.
+        boolean done = walker.walkFrom(begin, end, update.reset(attrs, unmap, commit, pool), commit ? 0 : 1);
         update.clear();
         if (done && commit) {
             writer.invalidate(begin, end);
@@ -350,9 +380,11 @@ public final class PageTable {
             if (full || memory.isChanged(rootPa)) {
                 walker.walkTable(rootPa, geometry.maxLevel(), r * rootSpan, (r + 1) * rootSpan, defrag);
                 memory.setChanged(rootPa, false);
+                memory.clearChangedChildren(rootPa);
             }
         }
         defrag.clear();
+        walker.forgetMarks();
     }
 
     // ---------------------------------------------------------------- queries
@@ -370,10 +402,21 @@ public final class PageTable {
         if (Long.compareUnsigned(last, geometry.addressSpaceEnd()) > 0 || Long.compareUnsigned(first, last) >= 0) {
             return OptionalInt.empty();
         }
-        if (!walker.walk(first, last, modeScan.reset()) || !modeScan.seen()) {
+        if (!walker.walkFrom(first, last, modeScan.reset(), 0) || !modeScan.seen()) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(format.stage2AttrsToMode(modeScan.attrs()));
+        long attrs = modeScan.attrs();
+        if (attrs != lastReadAttrs || !lastReadKnown) {
+            lastReadMode = format.stage2AttrsToMode(attrs);
+            lastReadAttrs = attrs;
+            lastReadKnown = true;
+        }
+        return OptionalInt.of(lastReadMode);
+    }
+
+    /** Makes the next walk start at the root, as if none had been made before (for tests of the walks that do not). */
+    void forgetWalkPath() {
+        walker.forgetPath();
     }
 
     /**

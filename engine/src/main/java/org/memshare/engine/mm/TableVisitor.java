@@ -14,6 +14,13 @@ interface TableVisitor {
     int TABLE_PRE = 2;
     /** Visit table entries after their table was walked (only when the walk went into it). */
     int TABLE_POST = 4;
+    /**
+     * With {@link #TABLE_PRE} and no {@link #LEAF}: visit only the table entries noted as pointing
+     * at tables marked changed ({@link TableMemory#setChildChanged}), which every table marked
+     * changed is, instead of looking at every entry. For walks of the main walker, whose writes
+     * keep the notes.
+     */
+    int CHANGED_CHILDREN = 8;
 
     /** Go on with the next entry without walking into a table. */
     long SKIP = -1;

@@ -1,5 +1,6 @@
 package org.memshare.engine.mm;
 
+import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.pool.PagePool;
 
@@ -72,6 +73,45 @@ final class UpdateVisitor implements TableVisitor {
         return !commit && level == 1 && subtablePa != ABORT ? SKIP : subtablePa;
     }
 
+    /**
+     * The leaf visits of a table of pages, entries from {@code index} over {@code [begin, end)}
+     * (clipped to the table): what {@link #visit} does for each, in a loop of this class's own.
+     * The walk calls this once per table of pages rather than {@link #visit} once per page:
+     * compiled on its own, {@link #visit} is too big for the JIT to inline into the walk's loop,
+     * so each page cost a call; here the page's steps are inlined into the loop.
+     *
+     * @return false if a visit aborted
+     */
+    boolean visitPages(long[] table, int index, long begin, long end) {
+        long size = geometry.entrySize(0);
+        boolean marked = false;
+        // A counted loop: one page per entry from begin's to (end - 1)'s, all in this table.
+        int stop = index + pageCount(begin, end);
+        for (long address = begin; index < stop; address = (address + size) & -size) {
+            int step = UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
+            if (step == UpdateStep.REPLACE) {
+                if (commit) {
+                    if (!marked) {
+                        writer.markPagesChanged();
+                        marked = true;
+                    }
+                    writer.writePage(table, index, address, unmap ? format.absentPte(0) : format.blockPte(0, address, attrs),
+                            pool);
+                }
+            } else if (step == UpdateStep.DESCEND && visit(LEAF, table, index, 0, address, end) == ABORT) {
+                // A page the range cuts, or a format with no blocks at level 0: visit's own way.
+                return false;
+            }
+            index++;
+        }
+        return true;
+    }
+
+    /** How many pages {@code [begin, end)} touches (begin below end, unsigned, both in one table of pages). */
+    static int pageCount(long begin, long end) {
+        return (int) (((end - 1) >>> Addresses.PAGE_BITS) - (begin >>> Addresses.PAGE_BITS)) + 1;
+    }
+
     // The two writes live in their own methods, so the per-entry decision above stays small
     // enough for the JIT to inline into the walk.
 
@@ -80,14 +120,23 @@ final class UpdateVisitor implements TableVisitor {
         writer.write(table, index, level, address, replacement, pool);
     }
 
-    /** Puts a new table under a leaf, equivalent to it; the table's address, or ABORT if the pool is empty. */
+    /**
+     * Puts a new table under a leaf, equivalent to it; the table's address, or ABORT if the pool
+     * is empty or the table memory has no room for another table (the page then goes back to the
+     * pool, and the walk fails as if the pool had run out).
+     */
     private long split(long[] table, int index, int level, long address, long pte) {
         long subtablePa = pool.alloc();
         if (subtablePa == PagePool.NO_ENTRY) {
             return ABORT;
         }
+        long[] entries = memory.newTable(subtablePa);
+        if (entries == null) {
+            pool.free(subtablePa);
+            return ABORT;
+        }
         allocated++;
-        UpdateStep.fillSplit(format, geometry, memory.table(subtablePa), pte, level);
+        UpdateStep.fillSplit(format, geometry, entries, pte, level);
         writer.write(table, index, level, address, format.tablePte(level, subtablePa), pool);
         return subtablePa;
     }

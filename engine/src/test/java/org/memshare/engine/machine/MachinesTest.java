@@ -1,6 +1,7 @@
 package org.memshare.engine.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,8 +17,11 @@ import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
 import org.memshare.api.arch.TlbMaintenance;
 import org.memshare.api.arch.UnsupportedConfigurationException;
+import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.mode.Mode;
 import org.memshare.arch.fake.FakeArchPlugin;
+import org.memshare.engine.mm.PageTable;
+import org.memshare.engine.mm.TableMemory;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /** Making machines never throws on a bad configuration or a broken plugin; it says what is wrong. */
@@ -186,19 +190,81 @@ class MachinesTest {
     }
 
     @Test
-    void aMachineThatMayNotFitTheHeapIsRefusedUpFrontSayingWhatToRaise() {
-        MachineConfig big = MachineConfig.of("fake", 40, 1L << 20, 3);
-        MachineResult.Failed failed = failed(Machines.create(big, ArchRegistry.of(new FakeArchPlugin()), 256L << 20));
-        assertEquals(MachineResult.Failure.INSUFFICIENT_HEAP, failed.failure());
-        assertTrue(failed.message().contains("may need up to 4193 MiB of heap, but this JVM may use at most 256 MiB"),
-                failed.message());
-        assertTrue(failed.message().contains("MEMSHARE_JAVA_OPTS=-Xmx5g"), failed.message());
-        // VMs count as well: 65534 VMs need about 290 MiB besides their tables.
+    void aMachineWhoseVmsAndRootTablesMayNotFitTheHeapIsRefusedUpFrontSayingWhatToRaise() {
+        // 65534 VMs need about 290 MiB besides their tables, and 4 root tables each (1 GiB more).
         MachineConfig manyVms = MachineConfig.of("fake", 40, 300_000, MachineConfig.MAX_VMS);
-        assertEquals(MachineResult.Failure.INSUFFICIENT_HEAP, failed(Machines.create(manyVms,
-                ArchRegistry.of(new FakeArchPlugin()), 1L << 30)).failure());
-        // The corpus's largest machine fits a 128 MiB heap.
-        assertInstanceOf(MachineResult.Created.class, Machines.create(MachineConfig.of("fake", 40, 16384, 3),
-                ArchRegistry.of(new FakeArchPlugin()), 128L << 20));
+        MachineResult.Failed failed = failed(Machines.create(manyVms, ArchRegistry.of(new FakeArchPlugin()), 1L << 30));
+        assertEquals(MachineResult.Failure.INSUFFICIENT_HEAP, failed.failure());
+        assertTrue(failed.message().contains("65534 VMs and their 262137 root tables need 1376 MiB of heap, but this"
+                + " JVM may use at most 1024 MiB"), failed.message());
+        assertTrue(failed.message().contains("MEMSHARE_JAVA_OPTS=-Xmx2g"), failed.message());
+    }
+
+    @Test
+    void aPoolLargerThanTheHeapCostsNothingUntilItsPagesHoldTables() {
+        // 2^20 pages would hold 4 GiB of tables; only the 13 root tables exist at first.
+        MachineConfig big = MachineConfig.of("fake", 40, 1L << 20, 3);
+        Machine machine = assertInstanceOf(MachineResult.Created.class,
+                Machines.create(big, ArchRegistry.of(new FakeArchPlugin()), 256L << 20)).machine();
+        assertEquals(13, machine.tableMemory().tableCount());
+        assertEquals(((256L << 20) - Machines.HEAP_RESERVE - 3 * Machines.HEAP_BYTES_PER_VM)
+                / Machines.HEAP_BYTES_PER_TABLE, machine.tableMemory().tableLimit());
+        PageTable table = machine.vm(1).orElseThrow().table();
+        assertTrue(table.map(PhysicalAddress.of(0x4000_0000L), PhysicalAddress.of(0x4000_1000L), Mode.R, machine.pool()));
+        assertEquals(15, machine.tableMemory().tableCount(), "one table per level below the root");
+        assertEquals(0, machine.tableMemory().heapRefusals());
+    }
+
+    @Test
+    void aTableThePoolHasButTheHeapCannotHoldFailsTheOperationAsAnEmptyPoolWould() {
+        MachineConfig config = MachineConfig.of("fake", 40, 64, 1);
+        // Room for the 5 root tables and 3 more.
+        long heap = Machines.HEAP_RESERVE + Machines.HEAP_BYTES_PER_VM + 8 * Machines.HEAP_BYTES_PER_TABLE;
+        Machine machine = assertInstanceOf(MachineResult.Created.class,
+                Machines.create(config, ArchRegistry.of(new FakeArchPlugin()), heap)).machine();
+        TableMemory tables = machine.tableMemory();
+        PageTable table = machine.vm(1).orElseThrow().table();
+        assertTrue(table.map(PhysicalAddress.of(0x4000_0000L), PhysicalAddress.of(0x4000_1000L), Mode.R, machine.pool()));
+        long free = machine.pool().freeCount();
+        String before = dump(table);
+
+        // A page in another GiB needs a level-1 and a level-0 table: the second one is refused.
+        assertFalse(table.map(PhysicalAddress.of(0x8000_0000L), PhysicalAddress.of(0x8000_1000L), Mode.R, machine.pool()));
+        assertEquals(1, tables.heapRefusals());
+        assertEquals(8, tables.tableCount());
+        // As after a pool failure: no mapping changed, the level-1 table the prepare made stays
+        // until a defrag, and the refused page went back to the pool.
+        assertEquals(free - 1, machine.pool().freeCount());
+        table.defrag(machine.pool());
+        assertEquals(before, dump(table));
+        assertEquals(free, machine.pool().freeCount());
+        assertTrue(machine.heapExhaustedReason().contains("this machine holds 8 tables, 0 MiB, of the 8 the heap"
+                + " allows): it failed as if the page pool had run out; raise the maximum heap"
+                + " (MEMSHARE_JAVA_OPTS=-Xmx1g holds a table in every page of the pool)"), machine.heapExhaustedReason());
+
+        // A map that needs no new table still works; one that needs a page never used for a table
+        // does not (the level-1 table comes from a page that held one, the level-0 one would not).
+        assertTrue(table.map(PhysicalAddress.of(0x4000_2000L), PhysicalAddress.of(0x4000_3000L), Mode.R, machine.pool()));
+        assertFalse(table.map(PhysicalAddress.of(0x8000_0000L), PhysicalAddress.of(0x8000_1000L), Mode.R,
+                machine.pool()));
+        assertEquals(2, tables.heapRefusals());
+        assertEquals(8, tables.tableCount());
+        table.defrag(machine.pool());
+        // A commit that would need tables the heap cannot hold is refused whole, changing nothing.
+        String mapped = dump(table);
+        long freeNow = machine.pool().freeCount();
+        long refusals = tables.heapRefusals();
+        assertFalse(table.commit(PhysicalAddress.of(0xc000_0000L), PhysicalAddress.of(0xc000_1000L), Mode.R,
+                machine.pool()));
+        assertEquals(refusals + 1, tables.heapRefusals());
+        assertEquals(mapped, dump(table));
+        assertEquals(freeNow, machine.pool().freeCount());
+    }
+
+    private static String dump(PageTable table) {
+        StringBuilder out = new StringBuilder();
+        table.visit((level, address, pte, kind) -> out.append(level).append(' ').append(Long.toHexString(address))
+                .append(' ').append(kind).append(' ').append(Long.toHexString(pte)).append('\n'));
+        return out.toString();
     }
 }

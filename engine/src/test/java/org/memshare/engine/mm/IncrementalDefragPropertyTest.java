@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.memshare.api.addr.Addresses;
+import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.arch.Stage;
@@ -144,6 +145,36 @@ class IncrementalDefragPropertyTest {
         full.table.fini(full.pool);
         assertEquals(full.poolLog, incremental.poolLog, "allocations and frees up to fini");
         assertEquals(poolPages, incremental.pool.freeCount(), "pages back in the pool after fini");
+    }
+
+    /**
+     * A walk that starts below the root, at a table the last walk went through, does what a walk
+     * from the root does: a copy that forgets its walks' paths before every operation and one
+     * that keeps them answer the same, leave the same tables and make the same pool calls, and
+     * read the same modes over each operation's range and pieces of it.
+     */
+    @Property(tries = 150)
+    void walksStartingBelowTheRootDoWhatWalksFromTheRootDo(@ForAll Flavour flavour,
+            @ForAll @IntRange(min = 6, max = 40) int poolPages, @ForAll("operations") List<Op> ops) {
+        Copy remembering = new Copy(flavour, poolPages);
+        Copy forgetting = new Copy(flavour, poolPages);
+        for (Op op : ops) {
+            forgetting.table.forgetWalkPath();
+            assertEquals(forgetting.apply(op, false), remembering.apply(op, false), () -> "outcome of " + op);
+            assertEquals(forgetting.dump(), remembering.dump(), () -> "tables after " + op);
+            assertEquals(forgetting.poolLog, remembering.poolLog, () -> "allocations and frees up to " + op);
+            long middle = (op.begin() + (op.end() - op.begin()) / 2) & -PAGE;
+            long[][] ranges = {{op.begin(), op.end()}, {op.begin(), op.begin() + PAGE}, {middle, middle + PAGE},
+                {op.end() - PAGE, op.end()}};
+            for (long[] range : ranges) {
+                forgetting.table.forgetWalkPath();
+                IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(range[0]);
+                IntermediatePhysicalAddress end = IntermediatePhysicalAddress.of(range[1]);
+                assertEquals(forgetting.table.mode(begin, end), remembering.table.mode(begin, end),
+                        () -> "mode of [0x" + Long.toHexString(range[0]) + ", 0x" + Long.toHexString(range[1])
+                                + ") after " + op);
+            }
+        }
     }
 
     /** After any operations, an incremental defrag leaves nothing for a full one to do. */
