@@ -1,5 +1,6 @@
 package org.memshare.engine.mm;
 
+import org.memshare.api.addr.Addresses;
 import org.memshare.api.arch.PageTableFormat;
 
 /** Collects the attributes of the leaves over a range and aborts at the first that differs. */
@@ -60,16 +61,25 @@ final class ModeVisitor implements TableVisitor {
      * @return false at the first page whose attributes differ
      */
     boolean visitPages(long[] table, int index, long begin, long end) {
+        int first = index;
         for (int stop = index + UpdateVisitor.pageCount(begin, end); index < stop; index++) {
             long entryAttrs = format.attrs(table[index], 0);
             if (!seen) {
                 attrs = entryAttrs;
+                firstAddress = pageOf(begin);
                 seen = true;
             } else if (entryAttrs != attrs) {
+                // Only a refusal pays for naming where: the reasons of get-mode need it.
+                otherAddress = pageOf(begin) + ((long) (index - first) << Addresses.PAGE_BITS);
+                otherAttrs = entryAttrs;
                 return false;
             }
         }
         return true;
+    }
+
+    private static long pageOf(long address) {
+        return address & -(1L << Addresses.PAGE_BITS);
     }
 
     @Override
