@@ -14,6 +14,7 @@ import org.memshare.engine.ffa.FfaMemory;
 import org.memshare.engine.machine.Machine;
 import org.memshare.engine.machine.Mailbox;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.sharing.VmLocks;
 import org.memshare.engine.spci.MemorySharing;
 import org.memshare.engine.spci.SpciResult;
 
@@ -117,8 +118,7 @@ public final class Hypervisor {
         }
         Vm sender = from.get();
         Vm receiver = to.get();
-        Vm.lockBoth(sender, receiver);
-        try {
+        try (VmLocks held = VmLocks.lock(sender, receiver)) {
             // Both refusals come before the buffer would be read, so they leave it as it was.
             if (receiver.mailbox().isBusy()) {
                 return SpciResult.error(SpciError.BUSY, "VM " + receiverId + "'s mailbox is full");
@@ -136,8 +136,6 @@ public final class Hypervisor {
                 receiver.mailbox().deliver(senderId, copy);
             }
             return result;
-        } finally {
-            Vm.unlockBoth(sender, receiver);
         }
     }
 

@@ -7,8 +7,8 @@ import org.memshare.engine.mm.PageTable;
 
 /**
  * A VM: its id (1 and up), its stage-2 page table, its mailbox, and the lock that guards both.
- * Operations on two VMs take both locks in id order (see {@link #lockBoth}), so two of them can
- * never deadlock.
+ * Operations on several VMs take their locks in id order ({@code org.memshare.engine.sharing.VmLocks}),
+ * so two of them can never deadlock.
  */
 public final class Vm {
     private final int id;
@@ -40,19 +40,6 @@ public final class Vm {
         return lock;
     }
 
-    /** Locks two distinct VMs, lower id first; unlock with {@link #unlockBoth}. */
-    public static void lockBoth(Vm a, Vm b) {
-        Vm first = a.id < b.id ? a : b;
-        Vm second = first == a ? b : a;
-        first.lock.lock();
-        second.lock.lock();
-    }
-
-    /** Unlocks what {@link #lockBoth} locked. */
-    public static void unlockBoth(Vm a, Vm b) {
-        a.lock.unlock();
-        b.lock.unlock();
-    }
 
     @Override
     public String toString() {

@@ -41,6 +41,49 @@ class VmLocksTest {
     }
 
     @Test
+    void twoVmsAreLockedOnceEachAndTheSameVmTwiceOnce() {
+        Machine m = machine();
+        Vm two = m.vm(2).orElseThrow();
+        Vm four = m.vm(4).orElseThrow();
+        try (VmLocks held = VmLocks.lock(four, two)) {
+            assertEquals(1, two.lock().getHoldCount());
+            assertEquals(1, four.lock().getHoldCount());
+        }
+        try (VmLocks held = VmLocks.lock(two, two)) {
+            assertEquals(1, two.lock().getHoldCount(), "a VM given twice is locked once");
+        }
+        assertFalse(two.lock().isLocked());
+        assertFalse(four.lock().isLocked());
+    }
+
+    @Test
+    void opposingPairsDoNotDeadlock() throws Exception {
+        Machine m = machine();
+        Vm one = m.vm(1).orElseThrow();
+        Vm three = m.vm(3).orElseThrow();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (boolean forward : new boolean[] {true, false}) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        try (VmLocks held = forward ? VmLocks.lock(one, three) : VmLocks.lock(three, one)) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertFalse(one.lock().isLocked());
+        assertFalse(three.lock().isLocked());
+    }
+
+    @Test
     void opposingOrdersDoNotDeadlock() throws Exception {
         Machine m = machine();
         List<Vm> forward = m.vms();

@@ -21,6 +21,7 @@ import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
 import org.memshare.engine.machine.Machines;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.sharing.VmLocks;
 import org.memshare.engine.plugin.ArchRegistry;
 
 /**
@@ -45,11 +46,8 @@ class MemorySharingTest {
     }
 
     private SpciResult lend(List<ReceiverAttributes> attributes, Constituent... constituents) {
-        Vm.lockBoth(vm1, vm2);
-        try {
+        try (VmLocks held = VmLocks.lock(vm1, vm2)) {
             return sharing.share(vm1, vm2, ShareType.LEND, MemoryRegion.of(0, 0, attributes, List.of(constituents)));
-        } finally {
-            Vm.unlockBoth(vm1, vm2);
         }
     }
 

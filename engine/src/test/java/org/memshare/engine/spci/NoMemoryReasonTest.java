@@ -23,6 +23,7 @@ import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineResult;
 import org.memshare.engine.machine.Machines;
 import org.memshare.engine.machine.Vm;
+import org.memshare.engine.sharing.VmLocks;
 import org.memshare.engine.plugin.ArchRegistry;
 import org.memshare.engine.pool.DefaultPagePool;
 
@@ -56,13 +57,10 @@ class NoMemoryReasonTest {
             held.add(pool.alloc());
         }
         MemorySharing sharing = new MemorySharing(machine, List.of());
-        Vm.lockBoth(vm1, vm2);
-        try {
+        try (VmLocks locked = VmLocks.lock(vm1, vm2)) {
             return sharing.share(vm1, vm2, ShareType.LEND, MemoryRegion.of(0, MemoryRegion.FLAG_CLEAR,
                     List.of(ReceiverAttributes.of(2, 0x60)),
                     List.of(Constituent.of(0x201000, 1), Constituent.of(0x40000000, 1))));
-        } finally {
-            Vm.unlockBoth(vm1, vm2);
         }
     }
 
