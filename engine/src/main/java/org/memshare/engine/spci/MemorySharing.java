@@ -56,8 +56,9 @@ public final class MemorySharing {
     private sealed interface Verdict {
     }
 
-    /** The request passed the checks; the modes to apply. */
-    private record Plan(int senderMode, int receiverMode, int newSenderMode, int newReceiverMode) implements Verdict {
+    /** The request passed the checks: its constituents as the core's runs, made once, and the modes to apply. */
+    private record Plan(ConstituentList runs, int senderMode, int receiverMode, int newSenderMode, int newReceiverMode)
+            implements Verdict {
     }
 
     /** The request breaks a rule of the protocol. */
@@ -195,7 +196,7 @@ public final class MemorySharing {
             return invalid("no " + type.traceName() + " transition from sender mode " + describe(senderMode)
                     + " and receiver mode " + describe(receiverMode));
         }
-        return new Plan(senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
+        return new Plan(runs, senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
     }
 
     /** {@code R|W|X|INVALID (0x17)}. */
@@ -204,7 +205,7 @@ public final class MemorySharing {
     }
 
     /** The region's constituents as the sharing core's runs, one fragment. */
-    static ConstituentList runs(MemoryRegion region) {
+    private static ConstituentList runs(MemoryRegion region) {
         List<PageRun> runs = new ArrayList<>(region.constituents().size());
         for (Constituent c : region.constituents()) {
             runs.add(new PageRun(c.address(), c.pageCount()));
@@ -227,7 +228,7 @@ public final class MemorySharing {
         TableUpdate.Outcome outcome = update.apply(
                 TableUpdate.clearBetween(TableUpdate.Party.of("sender", from, plan.senderMode(), plan.newSenderMode()))
                         .then(TableUpdate.Party.of("receiver", to, plan.receiverMode(), plan.newReceiverMode())),
-                runs(region).runs(), region.clearRequested(), OptionalLong.empty());
+                plan.runs().runs(), region.clearRequested(), OptionalLong.empty());
         // Without a bound, the update fails only for want of pool.
         return outcome.isDone() ? SpciResult.success() : SpciResult.error(SpciError.NO_MEMORY, outcome.reason());
     }
