@@ -87,6 +87,18 @@ public final class ModeScan {
      */
     public static Result scan(List<PageTable> tables, ConstituentList runs, Rule rule, boolean checkAlignment,
             OptionalLong endBound) {
+        requireNonNull(endBound, "endBound is null");
+        return scan(tables, runs, rule, checkAlignment, endBound.isPresent(), endBound.orElse(0));
+    }
+
+    /** {@link #scan(List, ConstituentList, Rule, boolean, OptionalLong)} with a bound, given without an object. */
+    public static Result scan(List<PageTable> tables, ConstituentList runs, Rule rule, boolean checkAlignment,
+            long endBound) {
+        return scan(tables, runs, rule, checkAlignment, true, endBound);
+    }
+
+    private static Result scan(List<PageTable> tables, ConstituentList runs, Rule rule, boolean checkAlignment,
+            boolean bounded, long endBound) {
         requireNonNull(tables, "tables is null");
         requireNonNull(runs, "runs is null");
         requireNonNull(rule, "rule is null");
@@ -107,7 +119,7 @@ public final class ModeScan {
             if (checkAlignment && ((address | runEnd) & (PageRun.PAGE_SIZE - 1)) != 0) {
                 return new Result(null, Failure.UNALIGNED, i, 0);
             }
-            if (endBound.isPresent() && Long.compareUnsigned(runEnd, endBound.getAsLong()) > 0) {
+            if (bounded && Long.compareUnsigned(runEnd, endBound) > 0) {
                 return new Result(null, Failure.BEYOND_BOUND, i, 0);
             }
             IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(address);

@@ -119,6 +119,11 @@ public final class TableUpdate {
         return new Plan(List.of(before), List.of());
     }
 
+    /** A plan with {@code before} committed before the clear and {@code after} after it (SPCI's sender and receiver). */
+    public static Plan around(Party before, Party after) {
+        return new Plan(List.of(before), List.of(after));
+    }
+
     /** A plan with one party, committed before the clear (a send, a relinquish). */
     public static Plan single(Party party) {
         return new Plan(List.of(party), List.of());
@@ -150,12 +155,10 @@ public final class TableUpdate {
         requireNonNull(plan, "plan is null");
         requireNonNull(runs, "runs is null");
         requireNonNull(paLimit, "paLimit is null");
-        List<Party> all = new ArrayList<>(plan.beforeClear());
-        all.addAll(plan.afterClear());
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         Outcome outcome;
         try {
-            outcome = prepareAll(all, runs, paLimit);
+            outcome = prepareAll(plan, runs, paLimit);
             if (outcome.isDone()) {
                 for (Party party : plan.beforeClear()) {
                     commitAll(party.table(), runs, party.newMode(), local);
@@ -176,15 +179,25 @@ public final class TableUpdate {
         } finally {
             local.fini();
         }
-        for (int i = all.size() - 1; i >= 0; i--) {
-            all.get(i).table().defrag(pool);
+        for (int i = partyCount(plan) - 1; i >= 0; i--) {
+            party(plan, i).table().defrag(pool);
         }
         return outcome;
     }
 
-    private Outcome prepareAll(List<Party> parties, ConstituentList runs, OptionalLong paLimit) {
-        for (int p = 0; p < parties.size(); p++) {
-            Party party = parties.get(p);
+    /** The before-clear parties, then the others (read in place, not copied into one list). */
+    private static int partyCount(Plan plan) {
+        return plan.beforeClear().size() + plan.afterClear().size();
+    }
+
+    private static Party party(Plan plan, int index) {
+        int before = plan.beforeClear().size();
+        return index < before ? plan.beforeClear().get(index) : plan.afterClear().get(index - before);
+    }
+
+    private Outcome prepareAll(Plan plan, ConstituentList runs, OptionalLong paLimit) {
+        for (int p = 0, n = partyCount(plan); p < n; p++) {
+            Party party = party(plan, p);
             for (int i = 0; i < runs.size(); i++) {
                 long address = runs.address(i);
                 long end = runs.end(i);

@@ -243,7 +243,7 @@ public final class MemorySharing {
         // constituent.
         long end = from.table().addressSpaceEnd();
         ModeScan.Result modes = ModeScan.scan(List.of(from.table(), to.table()), runs, ModeScan.Rule.EVERY_RUN,
-                false, OptionalLong.of(end));
+                false, end);
         if (!modes.ok()) {
             int i = modes.run();
             return switch (modes.failure()) {
@@ -289,8 +289,8 @@ public final class MemorySharing {
         // The reasons name the party and constituent the pool ran out on, or the constituent the
         // clear stopped at, as the core words them.
         TableUpdate.Outcome outcome = update.apply(
-                TableUpdate.clearBetween(TableUpdate.Party.of("sender", from, scratch.senderMode, scratch.newSenderMode))
-                        .then(TableUpdate.Party.of("receiver", to, scratch.receiverMode, scratch.newReceiverMode)),
+                TableUpdate.around(TableUpdate.Party.of("sender", from, scratch.senderMode, scratch.newSenderMode),
+                        TableUpdate.Party.of("receiver", to, scratch.receiverMode, scratch.newReceiverMode)),
                 runs, clear, OptionalLong.empty());
         // Without a bound, the update fails only for want of pool.
         return outcome.isDone() ? SpciResult.success() : SpciResult.error(SpciError.NO_MEMORY, outcome.reason());
