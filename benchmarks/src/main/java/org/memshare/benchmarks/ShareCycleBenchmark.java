@@ -63,4 +63,16 @@ public class ShareCycleBenchmark {
         blackhole.consume(Workloads.send(hypervisor, 1, 2, lend));
         blackhole.consume(Workloads.send(hypervisor, 2, 1, relinquish));
     }
+
+    /**
+     * The same cycle with receivers that release their message without reading it
+     * ({@code Hypervisor.discard}): what the share path itself costs, without the snapshot a
+     * reader of the message is handed.
+     */
+    @Benchmark
+    @OperationsPerInvocation(2)
+    public void lendAndRelinquishDiscarding(Blackhole blackhole) {
+        blackhole.consume(Workloads.sendDiscarding(hypervisor, 1, 2, lend));
+        blackhole.consume(Workloads.sendDiscarding(hypervisor, 2, 1, relinquish));
+    }
 }

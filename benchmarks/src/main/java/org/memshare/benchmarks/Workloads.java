@@ -76,6 +76,18 @@ final class Workloads {
         return ok;
     }
 
+    /**
+     * Sends {@code message}; on success the receiver releases it without reading it
+     * ({@link Hypervisor#discard}), so the mailbox makes no copy for a reader.
+     */
+    static boolean sendDiscarding(Hypervisor hypervisor, int from, int to, byte[] message) {
+        boolean ok = hypervisor.send(from, to, message).isSuccess();
+        if (ok) {
+            hypervisor.discard(to);
+        }
+        return ok;
+    }
+
     /** xorshift64*, the generator of bench-traces, so the churn has W1's shape. */
     static final class XorShift {
         private long state;

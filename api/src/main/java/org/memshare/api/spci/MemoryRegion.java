@@ -109,7 +109,10 @@ public record MemoryRegion(int tag, int flags, long pageCount, int constituentOf
     }
 
     private static <T> List<T> copy(List<T> list, String name) {
-        requireNonNull(list, name + " is null");
+        if (list == null) {
+            // Not requireNonNull(list, name + " is null"): that built the message for every region.
+            throw new NullPointerException(name + " is null");
+        }
         for (int i = 0; i < list.size(); i++) {
             // The message is built only for a null: building it for every element cost a decode
             // of 64 constituents 64 string concatenations.

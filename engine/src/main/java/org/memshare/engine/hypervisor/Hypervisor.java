@@ -82,8 +82,9 @@ public final class Hypervisor {
     /**
      * Sends the first {@code size} bytes of the sender's send buffer to {@code receiverId} as an
      * architected memory message (Hafnium's {@code api_spci_msg_send} with the legacy memory
-     * attribute). The message is copied out of the buffer once and validated on that copy. On
-     * success it is delivered to the receiver's mailbox, which stays busy until released.
+     * attribute). The message is copied out of the buffer once and validated on that copy (a
+     * buffer the hypervisor reuses). On success it is delivered to the receiver's mailbox, which
+     * stays busy until released.
      */
     public SpciResult send(int senderId, int receiverId, int size) {
         return send(senderId, receiverId, size, null);
@@ -118,7 +119,8 @@ public final class Hypervisor {
         }
         Vm sender = from.get();
         Vm receiver = to.get();
-        try (VmLocks held = VmLocks.lock(sender, receiver)) {
+        VmLocks.lockBoth(sender, receiver);
+        try {
             // Both refusals come before the buffer would be read, so they leave it as it was.
             if (receiver.mailbox().isBusy()) {
                 return SpciResult.error(SpciError.BUSY, "VM " + receiverId + "'s mailbox is full");
@@ -130,12 +132,40 @@ public final class Hypervisor {
             if (message != null) {
                 sender.mailbox().writeSendBuffer(message);
             }
-            byte[] copy = sender.mailbox().copyOfSendBuffer(size);
-            SpciResult result = sharing.shareMessage(sender, receiver, copy);
-            if (result.isSuccess()) {
-                receiver.mailbox().deliver(senderId, copy);
+            MessageCopy copy = MessageCopy.take();
+            try {
+                sender.mailbox().copySendBuffer(copy.bytes, size);
+                SpciResult result = sharing.shareMessage(sender, receiver, copy.bytes, size);
+                if (result.isSuccess()) {
+                    receiver.mailbox().deliver(senderId, copy.bytes, size);
+                }
+                return result;
+            } finally {
+                copy.inUse = false;
             }
-            return result;
+        } finally {
+            VmLocks.unlockBoth(sender, receiver);
+        }
+    }
+
+    /**
+     * The hypervisor's copy of a message being sent: validated, shared and delivered from there,
+     * so nothing the sender's buffer undergoes meanwhile (a policy that sends again) changes it.
+     * One per thread, reused; a send made while the thread's copy is in use gets a fresh one.
+     */
+    private static final class MessageCopy {
+        private static final ThreadLocal<MessageCopy> PER_THREAD = ThreadLocal.withInitial(MessageCopy::new);
+
+        final byte[] bytes = new byte[Mailbox.SIZE];
+        boolean inUse;
+
+        static MessageCopy take() {
+            MessageCopy copy = PER_THREAD.get();
+            if (copy.inUse) {
+                copy = new MessageCopy();
+            }
+            copy.inUse = true;
+            return copy;
         }
     }
 
@@ -147,6 +177,23 @@ public final class Hypervisor {
     /** Releases {@code vmId}'s mailbox, returning the message it held. */
     public Optional<Mailbox.Message> release(int vmId) {
         return withVm(vmId, vm -> vm.mailbox().release());
+    }
+
+    /**
+     * Releases {@code vmId}'s mailbox without handing out the message, so no copy of it is made
+     * (a receiver that does not read it, as a trace replay); whether a message was waiting.
+     */
+    public boolean discard(int vmId) {
+        Optional<Vm> vm = machine.vm(vmId);
+        if (vm.isEmpty()) {
+            return false;
+        }
+        vm.get().lock().lock();
+        try {
+            return vm.get().mailbox().discard();
+        } finally {
+            vm.get().lock().unlock();
+        }
     }
 
     private <T> Optional<T> withVm(int vmId, java.util.function.Function<Vm, Optional<T>> action) {

@@ -87,6 +87,18 @@ public final class ModeScan {
      */
     public static Result scan(List<PageTable> tables, ConstituentList runs, Rule rule, boolean checkAlignment,
             OptionalLong endBound) {
+        requireNonNull(endBound, "endBound is null");
+        return scan(tables, runs, rule, checkAlignment, endBound.isPresent(), endBound.orElse(0));
+    }
+
+    /** {@link #scan(List, ConstituentList, Rule, boolean, OptionalLong)} with a bound, given without an object. */
+    public static Result scan(List<PageTable> tables, ConstituentList runs, Rule rule, boolean checkAlignment,
+            long endBound) {
+        return scan(tables, runs, rule, checkAlignment, true, endBound);
+    }
+
+    private static Result scan(List<PageTable> tables, ConstituentList runs, Rule rule, boolean checkAlignment,
+            boolean bounded, long endBound) {
         requireNonNull(tables, "tables is null");
         requireNonNull(runs, "runs is null");
         requireNonNull(rule, "rule is null");
@@ -102,15 +114,16 @@ public final class ModeScan {
         int mixedRun = -1;
         int mixedTable = -1;
         for (int i = 0; i < runs.size(); i++) {
-            PageRun run = runs.get(i);
-            if (checkAlignment && ((run.address() | run.end()) & (PageRun.PAGE_SIZE - 1)) != 0) {
+            long address = runs.address(i);
+            long runEnd = runs.end(i);
+            if (checkAlignment && ((address | runEnd) & (PageRun.PAGE_SIZE - 1)) != 0) {
                 return new Result(null, Failure.UNALIGNED, i, 0);
             }
-            if (endBound.isPresent() && Long.compareUnsigned(run.end(), endBound.getAsLong()) > 0) {
+            if (bounded && Long.compareUnsigned(runEnd, endBound) > 0) {
                 return new Result(null, Failure.BEYOND_BOUND, i, 0);
             }
-            IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(run.address());
-            IntermediatePhysicalAddress end = IntermediatePhysicalAddress.of(run.end());
+            IntermediatePhysicalAddress begin = IntermediatePhysicalAddress.of(address);
+            IntermediatePhysicalAddress end = IntermediatePhysicalAddress.of(runEnd);
             for (int t = 0; t < tables.size(); t++) {
                 OptionalInt mode = tables.get(t).mode(begin, end);
                 if (mode.isEmpty()) {

@@ -119,6 +119,11 @@ public final class TableUpdate {
         return new Plan(List.of(before), List.of());
     }
 
+    /** A plan with {@code before} committed before the clear and {@code after} after it (SPCI's sender and receiver). */
+    public static Plan around(Party before, Party after) {
+        return new Plan(List.of(before), List.of(after));
+    }
+
     /** A plan with one party, committed before the clear (a send, a relinquish). */
     public static Plan single(Party party) {
         return new Plan(List.of(party), List.of());
@@ -136,20 +141,29 @@ public final class TableUpdate {
      * @param paLimit if present, a run whose start or end (unsigned, wrapping) is at or above it is refused
      */
     public Outcome apply(Plan plan, List<PageRun> runs, boolean clear, OptionalLong paLimit) {
+        return apply(plan, ConstituentList.of(requireNonNull(runs, "runs is null")), clear, paLimit);
+    }
+
+    /**
+     * Applies {@code plan} over {@code runs}, read flat (no {@link PageRun} is made unless the
+     * memory is cleared).
+     *
+     * @param clear whether to clear the runs' memory between the two groups of commits
+     * @param paLimit if present, a run whose start or end (unsigned, wrapping) is at or above it is refused
+     */
+    public Outcome apply(Plan plan, ConstituentList runs, boolean clear, OptionalLong paLimit) {
         requireNonNull(plan, "plan is null");
         requireNonNull(runs, "runs is null");
         requireNonNull(paLimit, "paLimit is null");
-        List<Party> all = new ArrayList<>(plan.beforeClear());
-        all.addAll(plan.afterClear());
         DefaultPagePool local = DefaultPagePool.withFallback(pool);
         Outcome outcome;
         try {
-            outcome = prepareAll(all, runs, paLimit);
+            outcome = prepareAll(plan, runs, paLimit);
             if (outcome.isDone()) {
                 for (Party party : plan.beforeClear()) {
                     commitAll(party.table(), runs, party.newMode(), local);
                 }
-                MemoryClearing.Result cleared = clear ? clearing.clear(runs, local) : MemoryClearing.Result.done();
+                MemoryClearing.Result cleared = clear ? clearing.clear(runs.runs(), local) : MemoryClearing.Result.done();
                 if (!cleared.isDone()) {
                     for (Party party : plan.beforeClear()) {
                         commitAll(party.table(), runs, party.oldMode(), local);
@@ -165,29 +179,40 @@ public final class TableUpdate {
         } finally {
             local.fini();
         }
-        for (int i = all.size() - 1; i >= 0; i--) {
-            all.get(i).table().defrag(pool);
+        for (int i = partyCount(plan) - 1; i >= 0; i--) {
+            party(plan, i).table().defrag(pool);
         }
         return outcome;
     }
 
-    private Outcome prepareAll(List<Party> parties, List<PageRun> runs, OptionalLong paLimit) {
-        for (int p = 0; p < parties.size(); p++) {
-            Party party = parties.get(p);
+    /** The before-clear parties, then the others (read in place, not copied into one list). */
+    private static int partyCount(Plan plan) {
+        return plan.beforeClear().size() + plan.afterClear().size();
+    }
+
+    private static Party party(Plan plan, int index) {
+        int before = plan.beforeClear().size();
+        return index < before ? plan.beforeClear().get(index) : plan.afterClear().get(index - before);
+    }
+
+    private Outcome prepareAll(Plan plan, ConstituentList runs, OptionalLong paLimit) {
+        for (int p = 0, n = partyCount(plan); p < n; p++) {
+            Party party = party(plan, p);
             for (int i = 0; i < runs.size(); i++) {
-                PageRun run = runs.get(i);
-                if (paLimit.isPresent() && (Long.compareUnsigned(run.address(), paLimit.getAsLong()) >= 0
-                        || Long.compareUnsigned(run.end(), paLimit.getAsLong()) >= 0)) {
-                    return new Outcome(Kind.BEYOND_BOUND, p, i, "constituent " + i + " (" + run.describe()
+                long address = runs.address(i);
+                long end = runs.end(i);
+                if (paLimit.isPresent() && (Long.compareUnsigned(address, paLimit.getAsLong()) >= 0
+                        || Long.compareUnsigned(end, paLimit.getAsLong()) >= 0)) {
+                    return new Outcome(Kind.BEYOND_BOUND, p, i, "constituent " + i + " (" + runs.describe(i)
                             + ") reaches 0x" + Long.toHexString(paLimit.getAsLong())
                             + ", the end of the physical address range; nothing changed");
                 }
-                MapResult prepared = party.table().prepareResult(PhysicalAddress.of(run.address()),
-                        PhysicalAddress.of(run.end()), party.newMode(), pool);
+                MapResult prepared = party.table().prepareResult(PhysicalAddress.of(address),
+                        PhysicalAddress.of(end), party.newMode(), pool);
                 if (!prepared.done()) {
                     return new Outcome(Kind.NO_MEMORY_PREPARING, p, i, "the page pool ran out preparing the "
                             + party.role() + "'s table (VM " + party.vm() + ") for constituent " + i + " ("
-                            + run.describe() + "): " + prepared.reason() + "; nothing changed");
+                            + runs.describe(i) + "): " + prepared.reason() + "; nothing changed");
                 }
             }
         }
@@ -207,9 +232,9 @@ public final class TableUpdate {
                 + " memory, and no mode changed";
     }
 
-    private static void commitAll(PageTable table, List<PageRun> runs, int mode, PagePool pool) {
-        for (PageRun run : runs) {
-            table.commitPrepared(PhysicalAddress.of(run.address()), PhysicalAddress.of(run.end()), mode, pool);
+    private static void commitAll(PageTable table, ConstituentList runs, int mode, PagePool pool) {
+        for (int i = 0; i < runs.size(); i++) {
+            table.commitPrepared(PhysicalAddress.of(runs.address(i)), PhysicalAddress.of(runs.end(i)), mode, pool);
         }
     }
 }

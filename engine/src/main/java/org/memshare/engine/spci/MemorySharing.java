@@ -2,17 +2,18 @@ package org.memshare.engine.spci;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.memshare.api.mode.Mode;
 import org.memshare.api.policy.SharePolicy;
 import org.memshare.api.policy.ShareRequest;
-import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.Decoded;
+import org.memshare.api.spci.MemoryAttributes;
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.MemoryRegionCodec;
+import org.memshare.api.spci.RegionView;
 import org.memshare.api.spci.ShareType;
 import org.memshare.api.spci.SpciError;
 import org.memshare.engine.machine.Machine;
@@ -20,7 +21,6 @@ import org.memshare.engine.machine.Vm;
 import org.memshare.engine.sharing.ConstituentList;
 import org.memshare.engine.sharing.MemoryClearing;
 import org.memshare.engine.sharing.ModeScan;
-import org.memshare.engine.sharing.PageRun;
 import org.memshare.engine.sharing.TableUpdate;
 
 /**
@@ -52,17 +52,35 @@ public final class MemorySharing {
         this.update = new TableUpdate(machine.pool(), MemoryClearing.of(machine, MemoryClearing.Stage1.DEFRAGMENTED));
     }
 
-    /** What the checks conclude: a plan to apply, or a refusal. */
-    private sealed interface Verdict {
-    }
+    /**
+     * What one share works with: the message read in place, its constituents as the core's runs,
+     * and the modes the checks found. Each thread keeps one and reuses it for every share, so a
+     * share builds no region, constituent or run objects; a share started while the thread's one
+     * is in use (a policy that sends) gets a fresh one.
+     */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
 
-    /** The request passed the checks: its constituents as the core's runs, made once, and the modes to apply. */
-    private record Plan(ConstituentList runs, int senderMode, int receiverMode, int newSenderMode, int newReceiverMode)
-            implements Verdict {
-    }
+        final RegionView view = new RegionView();
+        final ConstituentList runs = ConstituentList.reusable();
+        boolean inUse;
+        int senderMode;
+        int receiverMode;
+        int newSenderMode;
+        int newReceiverMode;
 
-    /** The request breaks a rule of the protocol. */
-    private record Refusal(SpciResult result) implements Verdict {
+        static Scratch take() {
+            Scratch scratch = PER_THREAD.get();
+            if (scratch.inUse) {
+                scratch = new Scratch();
+            }
+            scratch.inUse = true;
+            return scratch;
+        }
+
+        void release() {
+            inUse = false;
+        }
     }
 
     /**
@@ -74,12 +92,18 @@ public final class MemorySharing {
         requireNonNull(to, "to is null");
         requireNonNull(type, "type is null");
         requireNonNull(region, "region is null");
-        // A region built in code, not decoded from a message, must pass the decoder's rules too.
-        Decoded wellFormed = MemoryRegionCodec.decode(MemoryRegionCodec.encode(region));
-        if (wellFormed instanceof Decoded.Rejected rejected) {
-            return SpciResult.error(rejected.error(), rejected.reason());
+        Scratch scratch = Scratch.take();
+        try {
+            // A region built in code, not decoded from a message, must pass the decoder's rules too.
+            byte[] encoded = MemoryRegionCodec.encode(region);
+            Optional<Decoded.Rejected> rejected = scratch.view.read(encoded, 0, encoded.length);
+            if (rejected.isPresent()) {
+                return SpciResult.error(rejected.get().error(), rejected.get().reason());
+            }
+            return shareWellFormed(from, to, type, region, scratch);
+        } finally {
+            scratch.release();
         }
-        return shareWellFormed(from, to, type, region);
     }
 
     /**
@@ -87,53 +111,95 @@ public final class MemorySharing {
      * once. Both VMs' locks must be held.
      */
     public SpciResult shareMessage(Vm from, Vm to, byte[] message) {
+        requireNonNull(message, "message is null");
+        return shareMessage(from, to, message, message.length);
+    }
+
+    /**
+     * {@link #shareMessage(Vm, Vm, byte[])} of the message in {@code message[0, length)}, read in
+     * place: the hypervisor validates a send in the sender's send buffer, which nobody can change
+     * while it holds the sender's lock. The bytes are not kept after the call. Both VMs' locks
+     * must be held.
+     *
+     * @throws IndexOutOfBoundsException if {@code length} is not 0 to {@code message.length}
+     */
+    public SpciResult shareMessage(Vm from, Vm to, byte[] message, int length) {
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         requireNonNull(message, "message is null");
-        Optional<Integer> typeCode = MemoryRegionCodec.messageType(message);
-        if (typeCode.isEmpty()) {
+        Objects.checkFromIndexSize(0, length, message.length);
+        if (length < MemoryRegionCodec.HEADER_SIZE) {
             return SpciResult.error(SpciError.INVALID_PARAMETERS,
-                    "a message of " + message.length + " bytes is shorter than its header");
+                    "a message of " + length + " bytes is shorter than its header");
         }
-        Decoded decoded = MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE,
-                message.length - MemoryRegionCodec.HEADER_SIZE);
-        if (decoded instanceof Decoded.Rejected rejected) {
-            return SpciResult.error(rejected.error(), rejected.reason());
+        int typeCode = MemoryRegionCodec.messageTypeCode(message);
+        Scratch scratch = Scratch.take();
+        try {
+            Optional<Decoded.Rejected> rejected = scratch.view.read(message, MemoryRegionCodec.HEADER_SIZE,
+                    length - MemoryRegionCodec.HEADER_SIZE);
+            if (rejected.isPresent()) {
+                return SpciResult.error(rejected.get().error(), rejected.get().reason());
+            }
+            ShareType type = shareType(typeCode);
+            if (type == null) {
+                return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode);
+            }
+            return shareWellFormed(from, to, type, null, scratch);
+        } finally {
+            scratch.release();
         }
-        Optional<ShareType> type = ShareType.fromCode(typeCode.get());
-        if (type.isEmpty()) {
-            return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode.get());
-        }
-        return shareWellFormed(from, to, type.get(), ((Decoded.Ok) decoded).region());
     }
 
-    /** The share of a region that passed the decoder's rules. */
-    private SpciResult shareWellFormed(Vm from, Vm to, ShareType type, MemoryRegion region) {
+    /** {@link ShareType#fromCode} without the Optional; null for an unknown code. */
+    private static ShareType shareType(int code) {
+        return switch (code) {
+            case 0 -> ShareType.DONATE;
+            case 1 -> ShareType.LEND;
+            case 2 -> ShareType.SHARE;
+            case 3 -> ShareType.RELINQUISH;
+            default -> null;
+        };
+    }
+
+    /**
+     * The share of the region in {@code scratch.view}, which passed the decoder's rules;
+     * {@code region} is its objects when the caller has them, else they are built from the view
+     * only if a policy is to be asked.
+     */
+    private SpciResult shareWellFormed(Vm from, Vm to, ShareType type, MemoryRegion region, Scratch scratch) {
+        RegionView view = scratch.view;
+        ConstituentList runs = scratch.runs;
+        runs.reset();
+        for (int i = 0, n = view.constituentCount(); i < n; i++) {
+            runs.add(view.constituentAddress(i), view.constituentPageCount(i));
+        }
         int receiverPermissions = type == ShareType.RELINQUISH
                 ? Mode.R | Mode.W | Mode.X
-                : region.attributes().get(0).attributes().receiverMode();
-        Verdict verdict = check(from, to, type, region, receiverPermissions);
-        if (verdict instanceof Refusal refusal) {
-            return refusal.result();
+                : new MemoryAttributes(view.receiverAttributes()).receiverMode();
+        SpciResult refusal = check(from, to, type, view.receiver(), runs, receiverPermissions, scratch);
+        if (refusal != null) {
+            return refusal;
         }
-        Plan plan = (Plan) verdict;
-        ShareRequest request = new ShareRequest(type, from.id(), to.id(), region, plan.senderMode(),
-                plan.receiverMode(), plan.newSenderMode(), plan.newReceiverMode());
+        if (policies.isEmpty()) {
+            return apply(from, to, runs, view.clearRequested(), scratch);
+        }
+        ShareRequest request = new ShareRequest(type, from.id(), to.id(), region != null ? region : view.toRegion(),
+                scratch.senderMode, scratch.receiverMode, scratch.newSenderMode, scratch.newReceiverMode);
         for (int i = 0; i < policies.size(); i++) {
             SharePolicy policy = policies.get(i);
-            Optional<String> refusal;
+            Optional<String> policyRefusal;
             try {
-                refusal = requireNonNull(policy.refusal(request), "the policy answered null");
+                policyRefusal = requireNonNull(policy.refusal(request), "the policy answered null");
             } catch (RuntimeException e) {
                 // A policy that fails refuses: the share must not go ahead on an unknown verdict.
                 return tellFailed(i, request, SpciResult.error(SpciError.DENIED,
                         "policy " + policy.getClass().getName() + " failed: " + e));
             }
-            if (refusal.isPresent()) {
-                return tellFailed(i, request, SpciResult.error(SpciError.DENIED, refusal.get()));
+            if (policyRefusal.isPresent()) {
+                return tellFailed(i, request, SpciResult.error(SpciError.DENIED, policyRefusal.get()));
             }
         }
-        SpciResult result = apply(from, to, region, plan);
+        SpciResult result = apply(from, to, runs, view.clearRequested(), scratch);
         if (!result.isSuccess()) {
             return tellFailed(policies.size(), request, result);
         }
@@ -160,12 +226,15 @@ public final class MemorySharing {
         return result;
     }
 
-    /** Every check of the protocol, in the seed's order. */
-    private Verdict check(Vm from, Vm to, ShareType type, MemoryRegion region, int receiverPermissions) {
+    /**
+     * Every check of the protocol, in the seed's order: null if the request passes (the modes are
+     * then in {@code scratch}), else the refusal.
+     */
+    private SpciResult check(Vm from, Vm to, ShareType type, int named, ConstituentList runs, int receiverPermissions,
+            Scratch scratch) {
         if (from == to) {
             return invalid("the sender is the receiver");
         }
-        int named = region.attributes().get(0).receiver();
         if (named != to.id()) {
             return invalid("the region names receiver " + named + " but the message goes to VM " + to.id());
         }
@@ -173,13 +242,12 @@ public final class MemorySharing {
         // left is the address-space bound and one mode per VM over all of them, constituent by
         // constituent.
         long end = from.table().addressSpaceEnd();
-        ConstituentList runs = runs(region);
         ModeScan.Result modes = ModeScan.scan(List.of(from.table(), to.table()), runs, ModeScan.Rule.EVERY_RUN,
-                false, OptionalLong.of(end));
+                false, end);
         if (!modes.ok()) {
             int i = modes.run();
             return switch (modes.failure()) {
-                case BEYOND_BOUND -> invalid("constituent " + i + " ends at 0x" + Long.toHexString(runs.get(i).end())
+                case BEYOND_BOUND -> invalid("constituent " + i + " ends at 0x" + Long.toHexString(runs.end(i))
                         + ", beyond the address space (0x" + Long.toHexString(end) + ")");
                 case NOT_ONE_MODE -> invalid("constituent " + i + " is not mapped with one mode in "
                         + (modes.table() == 0 ? "the sender" : "the receiver"));
@@ -191,12 +259,16 @@ public final class MemorySharing {
         if ((senderMode & Mode.D) != 0) {
             return invalid("the sender's memory is device memory");
         }
-        Optional<Transitions.Outcome> next = Transitions.next(type, senderMode, receiverMode, receiverPermissions);
-        if (next.isEmpty()) {
+        Transitions.Row row = Transitions.match(type, senderMode, receiverMode);
+        if (row == null) {
             return invalid("no " + type.traceName() + " transition from sender mode " + describe(senderMode)
                     + " and receiver mode " + describe(receiverMode));
         }
-        return new Plan(runs, senderMode, receiverMode, next.get().senderMode(), next.get().receiverMode());
+        scratch.senderMode = senderMode;
+        scratch.receiverMode = receiverMode;
+        scratch.newSenderMode = Transitions.senderAfter(row, senderMode);
+        scratch.newReceiverMode = Transitions.receiverAfter(row, receiverPermissions);
+        return null;
     }
 
     /** {@code R|W|X|INVALID (0x17)}. */
@@ -204,17 +276,8 @@ public final class MemorySharing {
         return Mode.describe(mode) + " (0x" + Integer.toHexString(mode) + ")";
     }
 
-    /** The region's constituents as the sharing core's runs, one fragment. */
-    private static ConstituentList runs(MemoryRegion region) {
-        List<PageRun> runs = new ArrayList<>(region.constituents().size());
-        for (Constituent c : region.constituents()) {
-            runs.add(new PageRun(c.address(), c.pageCount()));
-        }
-        return ConstituentList.of(runs);
-    }
-
-    private static Refusal invalid(String reason) {
-        return new Refusal(SpciResult.error(SpciError.INVALID_PARAMETERS, reason));
+    private static SpciResult invalid(String reason) {
+        return SpciResult.error(SpciError.INVALID_PARAMETERS, reason);
     }
 
     /**
@@ -222,13 +285,13 @@ public final class MemorySharing {
      * commits the receiver and defragments both: the core's two-phase update with the sender
      * before the clear and the receiver after it.
      */
-    private SpciResult apply(Vm from, Vm to, MemoryRegion region, Plan plan) {
+    private SpciResult apply(Vm from, Vm to, ConstituentList runs, boolean clear, Scratch scratch) {
         // The reasons name the party and constituent the pool ran out on, or the constituent the
         // clear stopped at, as the core words them.
         TableUpdate.Outcome outcome = update.apply(
-                TableUpdate.clearBetween(TableUpdate.Party.of("sender", from, plan.senderMode(), plan.newSenderMode()))
-                        .then(TableUpdate.Party.of("receiver", to, plan.receiverMode(), plan.newReceiverMode())),
-                plan.runs().runs(), region.clearRequested(), OptionalLong.empty());
+                TableUpdate.around(TableUpdate.Party.of("sender", from, scratch.senderMode, scratch.newSenderMode),
+                        TableUpdate.Party.of("receiver", to, scratch.receiverMode, scratch.newReceiverMode)),
+                runs, clear, OptionalLong.empty());
         // Without a bound, the update fails only for want of pool.
         return outcome.isDone() ? SpciResult.success() : SpciResult.error(SpciError.NO_MEMORY, outcome.reason());
     }

@@ -62,12 +62,30 @@ final class Transitions {
      * D), the receiver gets the row's state plus {@code receiverPermissions}.
      */
     static Optional<Outcome> next(ShareType type, int senderMode, int receiverMode, int receiverPermissions) {
-        for (Row row : rows(type)) {
+        Row row = match(type, senderMode, receiverMode);
+        return row == null ? Optional.empty()
+                : Optional.of(new Outcome(senderAfter(row, senderMode), receiverAfter(row, receiverPermissions)));
+    }
+
+    /** The first row matching the current modes, or null: {@link #next} without objects. */
+    static Row match(ShareType type, int senderMode, int receiverMode) {
+        List<Row> rows = rows(type);
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
             if ((senderMode & STATE_MASK) == row.senderBefore() && (receiverMode & STATE_MASK) == row.receiverBefore()) {
-                return Optional.of(new Outcome(row.senderAfter() | (senderMode & ~STATE_MASK),
-                        row.receiverAfter() | receiverPermissions));
+                return row;
             }
         }
-        return Optional.empty();
+        return null;
+    }
+
+    /** The sender's mode after {@code row}: the row's state, its own R, W, X and D bits. */
+    static int senderAfter(Row row, int senderMode) {
+        return row.senderAfter() | (senderMode & ~STATE_MASK);
+    }
+
+    /** The receiver's mode after {@code row}: the row's state plus the permissions it asked for. */
+    static int receiverAfter(Row row, int receiverPermissions) {
+        return row.receiverAfter() | receiverPermissions;
     }
 }

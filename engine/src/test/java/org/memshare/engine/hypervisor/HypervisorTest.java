@@ -102,6 +102,60 @@ class HypervisorTest {
         assertFalse(hypervisor.receive(2).isPresent());
     }
 
+    @Test
+    void discardFreesTheMailboxWithoutHandingOutTheMessage() {
+        Hypervisor hypervisor = boot(2);
+        assertFalse(hypervisor.discard(2));
+        assertFalse(hypervisor.discard(9), "no VM 9");
+        assertTrue(hypervisor.send(1, 2, message(ShareType.SHARE, 2, 0)).isSuccess());
+        assertTrue(hypervisor.discard(2));
+        assertFalse(hypervisor.receive(2).isPresent());
+        assertTrue(hypervisor.send(2, 1, message(ShareType.RELINQUISH, 1, 0)).isSuccess());
+    }
+
+    /**
+     * What the receiver reads is the message as sent, even when a policy, asked during the share,
+     * sends from the same VM again (so the sender's buffer changes under the share): the hypervisor
+     * validates, shares and delivers its own copy.
+     */
+    @Test
+    void aPolicyThatSendsAgainChangesNeitherTheShareNorTheDeliveredMessage() {
+        AtomicReference<Hypervisor> self = new AtomicReference<>();
+        AtomicReference<SpciResult> nested = new AtomicReference<>();
+        // Refused for naming VM 2 while going to VM 3, after it overwrote VM 1's send buffer.
+        byte[] other = message(ShareType.LEND, 2, MemoryRegion.FLAG_CLEAR);
+        Module resend = new AbstractModule() {
+            @Override
+            protected void configure() {
+                Multibinder.newSetBinder(binder(), SharePolicy.class).addBinding().toInstance(request -> {
+                    if (request.receiver() == 2) {
+                        nested.set(self.get().send(1, 3, other));
+                    }
+                    return Optional.empty();
+                });
+            }
+        };
+        MachineResult result = Machines.create(MachineConfig.of("fake", 40, 64, 3),
+                ArchRegistry.of(new FakeArchPlugin()), resend);
+        MachineResult.Created created = assertInstanceOf(MachineResult.Created.class, result);
+        Machine machine = created.machine();
+        assertTrue(machine.vm(1).orElseThrow().table().map(PhysicalAddress.of(PAGE), PhysicalAddress.of(PAGE + 0x1000),
+                Mode.R | Mode.W | Mode.X, machine.pool()));
+        Hypervisor hypervisor = created.hypervisor();
+        self.set(hypervisor);
+        byte[] sent = message(ShareType.SHARE, 2, 0);
+        assertTrue(hypervisor.send(1, 2, sent).isSuccess());
+        assertEquals(Optional.of(SpciError.INVALID_PARAMETERS), nested.get().error());
+        assertArrayEquals(other, machine.vm(1).orElseThrow().mailbox().copyOfSendBuffer(other.length),
+                "the nested send did overwrite VM 1's send buffer");
+        assertEquals(Mode.R | Mode.W | Mode.X | Mode.SHARED, machine.vm(1).orElseThrow().table()
+                .mode(org.memshare.api.addr.IntermediatePhysicalAddress.of(PAGE),
+                        org.memshare.api.addr.IntermediatePhysicalAddress.of(PAGE + 0x1000)).orElseThrow(),
+                "the outer share went ahead as sent (no clear asked)");
+        assertArrayEquals(sent, hypervisor.receive(2).orElseThrow().bytes());
+        assertFalse(hypervisor.receive(3).isPresent());
+    }
+
     /**
      * A write that VM 1's translation allowed must not land after VM 1 donated the page with
      * the clear flag: the check and the write happen under VM 1's lock, so the donation either

@@ -3,10 +3,13 @@ package org.memshare.engine.sharing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -127,5 +130,92 @@ class ConstituentListTest {
     void theSortedOverlapCheckAgreesWithHafniumsPairwiseOne(@ForAll("runs") List<PageRun> runs) {
         assertEquals(hafniumFindsAnOverlap(runs), ConstituentList.of(new ArrayList<>(runs)).firstOverlap().isPresent(),
                 runs::toString);
+    }
+
+    /** The overlap pair as the list found it when it sorted boxed indices (before the flat list), for any runs. */
+    private static Optional<int[]> boxedSortOverlap(List<PageRun> runs) {
+        int n = runs.size();
+        int segmentStart = 0;
+        for (int i = 0; i <= n; i++) {
+            if (i == n || !fits(runs.get(i))) {
+                int from = segmentStart;
+                int count = i - from;
+                if (count >= 2) {
+                    Integer[] order = new Integer[count];
+                    Arrays.setAll(order, k -> from + k);
+                    Arrays.sort(order, (a, b) -> {
+                        int byStart = Long.compareUnsigned(runs.get(a).address(), runs.get(b).address());
+                        return byStart != 0 ? byStart : Integer.compare(a, b);
+                    });
+                    for (int k = 1; k < count; k++) {
+                        PageRun earlier = runs.get(order[k - 1]);
+                        PageRun later = runs.get(order[k]);
+                        long lastByte = earlier.address() + earlier.sizeBytes() - 1;
+                        if (Long.compareUnsigned(later.address(), lastByte) < 0) {
+                            return Optional.of(new int[] {Math.min(order[k - 1], order[k]), Math.max(order[k - 1], order[k])});
+                        }
+                    }
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One reusable list for every try, refilled as the SPCI send path refills its own. */
+    private static final ConstituentList REUSED = ConstituentList.reusable();
+
+    @Property(tries = 2000)
+    void aReusableListAnswersAsAnImmutableOneWithTheSameRuns(@ForAll("runs") List<PageRun> runs,
+            @ForAll("runs") List<PageRun> before) {
+        REUSED.reset();
+        for (PageRun run : before) {
+            REUSED.add(run.address(), run.pageCount());
+        }
+        REUSED.firstOverlap();
+        REUSED.reset();
+        for (PageRun run : runs) {
+            REUSED.add(run.address(), run.pageCount());
+        }
+        ConstituentList immutable = ConstituentList.of(runs);
+        for (ConstituentList l : List.of(REUSED, immutable)) {
+            assertEquals(runs.size(), l.size());
+            assertEquals(runs, l.runs());
+            assertEquals(1, l.fragmentCount());
+            assertEquals(runs, l.fragment(0));
+            for (int i = 0; i < runs.size(); i++) {
+                PageRun run = runs.get(i);
+                assertEquals(run, l.get(i));
+                assertEquals(run.address(), l.address(i));
+                assertEquals(run.pageCount(), l.pageCount(i));
+                assertEquals(run.end(), l.end(i));
+                assertEquals(run.sizeBytes(), l.sizeBytes(i));
+                assertEquals(run.describe(), l.describe(i));
+                assertTrue(l.inFirstFragment(i));
+            }
+            assertEquals(immutable.firstUnaligned(), l.firstUnaligned());
+            assertEquals(immutable.firstEndingBeyond(0x20000), l.firstEndingBeyond(0x20000));
+            assertEquals(runs.stream().mapToLong(PageRun::pageCount).sum(), l.pageSum());
+            assertEquals(runs.stream().mapToLong(PageRun::pageCount).sum() & 0xffff_ffffL, l.pageSumU32());
+            assertEquals(boxedSortOverlap(runs).map(Arrays::toString), l.firstOverlap().map(Arrays::toString),
+                    runs::toString);
+        }
+    }
+
+    @Test
+    void onlyAReusableListChangesAndItGrows() {
+        assertThrows(UnsupportedOperationException.class, () -> list(run(0, 1)).add(0x1000, 1));
+        assertThrows(UnsupportedOperationException.class, () -> list(run(0, 1)).reset());
+        ConstituentList l = ConstituentList.reusable();
+        for (int i = 0; i < 200; i++) {
+            l.add(0x1000L * i, 1);
+        }
+        assertEquals(200, l.size());
+        assertEquals(0x1000L * 199, l.address(199));
+        assertThrows(IllegalArgumentException.class, () -> l.add(0, 0x1_0000_0000L));
+        assertThrows(IndexOutOfBoundsException.class, () -> l.address(200));
+        l.reset();
+        assertEquals(0, l.size());
+        assertEquals(List.of(), l.runs());
     }
 }
