@@ -126,16 +126,23 @@ public final class TraceLines {
         if (length > 0 && line[start + length - 1] == '\r') {
             length--;
         }
+        boolean ascii = true;
         for (int i = start; i < start + length; i++) {
             if (line[i] == '\r') {
                 return carriageReturn(i - start);
             }
+            ascii &= line[i] >= 0;
         }
         String decoded;
-        try {
-            decoded = decoder.reset().decode(ByteBuffer.wrap(line, start, length)).toString();
-        } catch (CharacterCodingException e) {
-            return new ParsedLine.Malformed(number, notUtf8(start, length));
+        if (ascii) {
+            // ASCII is its own UTF-8, and nearly every trace is ASCII: one copy, no decoder.
+            decoded = new String(line, start, length, StandardCharsets.ISO_8859_1);
+        } else {
+            try {
+                decoded = decoder.reset().decode(ByteBuffer.wrap(line, start, length)).toString();
+            } catch (CharacterCodingException e) {
+                return new ParsedLine.Malformed(number, notUtf8(start, length));
+            }
         }
         return TraceParser.parse(number, decoded);
     }
@@ -202,6 +209,15 @@ public final class TraceLines {
             }
         }
         return TraceParser.parse(number, text.substring(start, end));
+    }
+
+    /**
+     * Whether the next line can be read, at least in part, without waiting on the input: bytes
+     * already buffered here. A replay flushes its output before it would wait, so a person or
+     * a program feeding the trace line by line sees each answer at once.
+     */
+    boolean hasBufferedInput() {
+        return bytes != null && inPos < inEnd;
     }
 
     /** The number of the line {@link #next()} returned last (0 before the first). */
