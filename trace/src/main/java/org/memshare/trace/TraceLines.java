@@ -100,18 +100,25 @@ public final class TraceLines {
                 continue;
             }
             sawAny = true;
-            byte b = in[inPos++];
-            if (b == '\n') {
+            // The rest of the line that is in the buffer, copied in one piece.
+            int stop = inPos;
+            while (stop < inEnd && in[stop] != '\n') {
+                stop++;
+            }
+            int kept = Math.min(stop - inPos, MAX_LINE_BYTES - lineLength);
+            if (kept < stop - inPos) {
+                overlong = true;
+            }
+            if (lineLength + kept > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, lineLength + kept)));
+            }
+            System.arraycopy(in, inPos, line, lineLength, kept);
+            lineLength += kept;
+            inPos = stop;
+            if (stop < inEnd) {
+                inPos++; // the line feed
                 break;
             }
-            if (lineLength == MAX_LINE_BYTES) {
-                overlong = true;
-                continue;
-            }
-            if (lineLength == line.length) {
-                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, line.length * 2));
-            }
-            line[lineLength++] = b;
         }
         number++;
         if (overlong) {

@@ -62,6 +62,19 @@ public final class TraceParser {
      * whole-trace replay of a million lines feels.
      */
     static String[] tokens(String line, int begin, int end) {
+        if (onlySpacesSeparate(line, begin, end)) {
+            // Nearly every trace: words between spaces, found by the JDK's fast character search.
+            List<String> words = new ArrayList<>(8);
+            for (int start = begin; start < end; ) {
+                int space = line.indexOf(' ', start);
+                int stop = space < 0 || space > end ? end : space;
+                if (start < stop) {
+                    words.add(line.substring(start, stop));
+                }
+                start = stop + 1;
+            }
+            return words.toArray(new String[0]);
+        }
         int count = 1;
         for (int i = begin + 1; i < end; i++) {
             if (isSeparator(line.charAt(i)) && !isSeparator(line.charAt(i - 1))) {
@@ -80,6 +93,16 @@ public final class TraceParser {
             }
         }
         return tokens;
+    }
+
+    /** Whether no separator but the space occurs in {@code line[begin, end)}. */
+    private static boolean onlySpacesSeparate(String line, int begin, int end) {
+        return absent(line, '\t', begin, end) && absent(line, '\u000b', begin, end) && absent(line, '\f', begin, end);
+    }
+
+    private static boolean absent(String line, char c, int begin, int end) {
+        int at = line.indexOf(c, begin);
+        return at < 0 || at >= end;
     }
 
     /** The blanks that separate words within a line. */
