@@ -100,18 +100,25 @@ public final class TraceLines {
                 continue;
             }
             sawAny = true;
-            byte b = in[inPos++];
-            if (b == '\n') {
+            // The rest of the line that is in the buffer, copied in one piece.
+            int stop = inPos;
+            while (stop < inEnd && in[stop] != '\n') {
+                stop++;
+            }
+            int kept = Math.min(stop - inPos, MAX_LINE_BYTES - lineLength);
+            if (kept < stop - inPos) {
+                overlong = true;
+            }
+            if (lineLength + kept > line.length) {
+                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, lineLength + kept)));
+            }
+            System.arraycopy(in, inPos, line, lineLength, kept);
+            lineLength += kept;
+            inPos = stop;
+            if (stop < inEnd) {
+                inPos++; // the line feed
                 break;
             }
-            if (lineLength == MAX_LINE_BYTES) {
-                overlong = true;
-                continue;
-            }
-            if (lineLength == line.length) {
-                line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, line.length * 2));
-            }
-            line[lineLength++] = b;
         }
         number++;
         if (overlong) {
@@ -126,16 +133,23 @@ public final class TraceLines {
         if (length > 0 && line[start + length - 1] == '\r') {
             length--;
         }
+        boolean ascii = true;
         for (int i = start; i < start + length; i++) {
             if (line[i] == '\r') {
                 return carriageReturn(i - start);
             }
+            ascii &= line[i] >= 0;
         }
         String decoded;
-        try {
-            decoded = decoder.reset().decode(ByteBuffer.wrap(line, start, length)).toString();
-        } catch (CharacterCodingException e) {
-            return new ParsedLine.Malformed(number, notUtf8(start, length));
+        if (ascii) {
+            // ASCII is its own UTF-8, and nearly every trace is ASCII: one copy, no decoder.
+            decoded = new String(line, start, length, StandardCharsets.ISO_8859_1);
+        } else {
+            try {
+                decoded = decoder.reset().decode(ByteBuffer.wrap(line, start, length)).toString();
+            } catch (CharacterCodingException e) {
+                return new ParsedLine.Malformed(number, notUtf8(start, length));
+            }
         }
         return TraceParser.parse(number, decoded);
     }
@@ -202,6 +216,15 @@ public final class TraceLines {
             }
         }
         return TraceParser.parse(number, text.substring(start, end));
+    }
+
+    /**
+     * Whether the next line can be read, at least in part, without waiting on the input: bytes
+     * already buffered here. A replay flushes its output before it would wait, so a person or
+     * a program feeding the trace line by line sees each answer at once.
+     */
+    boolean hasBufferedInput() {
+        return bytes != null && inPos < inEnd;
     }
 
     /** The number of the line {@link #next()} returned last (0 before the first). */

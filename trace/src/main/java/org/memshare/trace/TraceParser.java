@@ -37,33 +37,81 @@ public final class TraceParser {
     /** Parses line {@code number} of a trace. */
     public static ParsedLine parse(int number, String line) {
         int hash = line.indexOf('#');
-        String content = stripAscii(hash >= 0 ? line.substring(0, hash) : line);
-        if (content.isEmpty()) {
+        int end = hash >= 0 ? hash : line.length();
+        int begin = 0;
+        while (begin < end && isBlank(line.charAt(begin))) {
+            begin++;
+        }
+        while (end > begin && isBlank(line.charAt(end - 1))) {
+            end--;
+        }
+        if (begin == end) {
             return new ParsedLine.Blank(number);
         }
-        String[] tokens = content.split("[ \\t\\x0B\\f]+");
         try {
-            return new ParsedLine.Op(number, operation(tokens));
+            return new ParsedLine.Op(number, operation(tokens(line, begin, end)));
         } catch (LineError e) {
             return new ParsedLine.Malformed(number, e.getMessage());
         }
     }
 
-    /** {@code text} without the ASCII blanks (space, tab, vertical tab, form feed) at either end. */
-    private static String stripAscii(String text) {
-        int begin = 0;
-        int end = text.length();
-        while (begin < end && isBlank(text.charAt(begin))) {
-            begin++;
+    /**
+     * The words of {@code line[begin, end)}, which starts and ends with a non-blank: what lies
+     * between runs of space, tab, vertical tab and form feed. A scan of its own rather than a
+     * regular expression: a long share line costs a few microseconds less to split, which a
+     * whole-trace replay of a million lines feels.
+     */
+    static String[] tokens(String line, int begin, int end) {
+        if (onlySpacesSeparate(line, begin, end)) {
+            // Nearly every trace: words between spaces, found by the JDK's fast character search.
+            List<String> words = new ArrayList<>(8);
+            for (int start = begin; start < end; ) {
+                int space = line.indexOf(' ', start);
+                int stop = space < 0 || space > end ? end : space;
+                if (start < stop) {
+                    words.add(line.substring(start, stop));
+                }
+                start = stop + 1;
+            }
+            return words.toArray(new String[0]);
         }
-        while (end > begin && isBlank(text.charAt(end - 1))) {
-            end--;
+        int count = 1;
+        for (int i = begin + 1; i < end; i++) {
+            if (isSeparator(line.charAt(i)) && !isSeparator(line.charAt(i - 1))) {
+                count++;
+            }
         }
-        return text.substring(begin, end);
+        String[] tokens = new String[count];
+        int start = begin;
+        int k = 0;
+        for (int i = begin; i <= end; i++) {
+            if (i == end || isSeparator(line.charAt(i))) {
+                if (start < i) {
+                    tokens[k++] = line.substring(start, i);
+                }
+                start = i + 1;
+            }
+        }
+        return tokens;
+    }
+
+    /** Whether no separator but the space occurs in {@code line[begin, end)}. */
+    private static boolean onlySpacesSeparate(String line, int begin, int end) {
+        return absent(line, '\t', begin, end) && absent(line, '\u000b', begin, end) && absent(line, '\f', begin, end);
+    }
+
+    private static boolean absent(String line, char c, int begin, int end) {
+        int at = line.indexOf(c, begin);
+        return at < 0 || at >= end;
+    }
+
+    /** The blanks that separate words within a line. */
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '\t' || c == '\u000b' || c == '\f';
     }
 
     private static boolean isBlank(char c) {
-        return c == ' ' || c == '\t' || c == '\u000b' || c == '\f' || c == '\r' || c == '\n';
+        return isSeparator(c) || c == '\r' || c == '\n';
     }
 
     /** The value of an ASCII hex digit, or -1 (Unicode digits and fullwidth letters are not digits here). */
@@ -227,17 +275,24 @@ public final class TraceParser {
         if (text.equals("none")) {
             return list;
         }
-        for (String item : text.split(",", -1)) {
-            int colon = item.indexOf(':');
-            if (colon < 0) {
-                throw new LineError("constituent '" + item + "' is not ADDR:PAGES");
+        // Item by item without splitting the text: the items of a 64-constituent share are read
+        // in place (the substrings are made only for an error's message).
+        for (int begin = 0; begin <= text.length(); ) {
+            int end = text.indexOf(',', begin);
+            if (end < 0) {
+                end = text.length();
             }
-            long address = parseNumber("c", item.substring(0, colon));
-            long pages = parseNumber("c", item.substring(colon + 1));
+            int colon = text.indexOf(':', begin);
+            if (colon < 0 || colon >= end) {
+                throw new LineError("constituent '" + text.substring(begin, end) + "' is not ADDR:PAGES");
+            }
+            long address = parseNumber("c", text, begin, colon);
+            long pages = parseNumber("c", text, colon + 1, end);
             if (Long.compareUnsigned(pages, 0xffff_ffffL) > 0) {
-                throw new LineError("constituent '" + item + "' has more pages than 32 bits hold");
+                throw new LineError("constituent '" + text.substring(begin, end) + "' has more pages than 32 bits hold");
             }
             list.add(new Operation.ConstituentArg(address, pages));
+            begin = end + 1;
         }
         return list;
     }
@@ -398,21 +453,48 @@ public final class TraceParser {
 
     /** Parses an unsigned 64-bit number, {@code 0x} hexadecimal or decimal. */
     static long parseNumber(String key, String text) throws LineError {
-        try {
-            // Only ASCII digits: Long.parseUnsignedLong alone would take any Unicode digit.
-            if (text.startsWith("0x") || text.startsWith("0X")) {
-                String digits = text.substring(2);
-                if (digits.isEmpty() || !digits.chars().allMatch(c -> hexDigit((char) c) >= 0)) {
-                    throw new NumberFormatException();
-                }
-                return Long.parseUnsignedLong(digits, 16);
-            }
-            if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new NumberFormatException();
-            }
-            return Long.parseUnsignedLong(text, 10);
-        } catch (NumberFormatException e) {
-            throw new LineError("bad number for '" + key + "': '" + text + "' (want 0x hexadecimal or decimal, unsigned 64-bit)");
+        return parseNumber(key, text, 0, text.length());
+    }
+
+    /**
+     * Parses {@code text[begin, end)} as an unsigned 64-bit number, {@code 0x} hexadecimal or
+     * decimal: ASCII digits only (no sign, no Unicode digits), any number of leading zeros, and
+     * nothing above 2^64 - 1.
+     */
+    static long parseNumber(String key, String text, int begin, int end) throws LineError {
+        boolean hex = end - begin >= 2 && text.charAt(begin) == '0'
+                && (text.charAt(begin + 1) == 'x' || text.charAt(begin + 1) == 'X');
+        int first = hex ? begin + 2 : begin;
+        if (first == end) {
+            throw badNumber(key, text, begin, end);
         }
+        long value = 0;
+        for (int i = first; i < end; i++) {
+            char c = text.charAt(i);
+            if (hex) {
+                int digit = hexDigit(c);
+                if (digit < 0 || (value >>> 60) != 0) {
+                    throw badNumber(key, text, begin, end);
+                }
+                value = value << 4 | digit;
+            } else {
+                int digit = c - '0';
+                if (digit < 0 || digit > 9 || Long.compareUnsigned(value, MAX_DECIMAL_PREFIX) > 0
+                        || value == MAX_DECIMAL_PREFIX && digit > MAX_DECIMAL_LAST) {
+                    throw badNumber(key, text, begin, end);
+                }
+                value = value * 10 + digit;
+            }
+        }
+        return value;
+    }
+
+    /** 2^64 - 1 is this times ten plus {@link #MAX_DECIMAL_LAST}. */
+    private static final long MAX_DECIMAL_PREFIX = Long.divideUnsigned(-1L, 10);
+    private static final int MAX_DECIMAL_LAST = (int) Long.remainderUnsigned(-1L, 10);
+
+    private static LineError badNumber(String key, String text, int begin, int end) {
+        return new LineError("bad number for '" + key + "': '" + text.substring(begin, end)
+                + "' (want 0x hexadecimal or decimal, unsigned 64-bit)");
     }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import org.memshare.api.addr.IntermediatePhysicalAddress;
 import org.memshare.api.addr.PhysicalAddress;
@@ -48,14 +49,14 @@ import org.memshare.engine.spci.SpciResult;
  */
 public final class TraceReplayer {
     private static final int FLUSH_THRESHOLD = 1 << 16;
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final ArchRegistry registry;
     private final Writer sink;
     private final StringBuilder out = new StringBuilder(FLUSH_THRESHOLD + 256);
     private final Map<PreparedRange, Integer> pendingPrepares = new HashMap<>();
     /** The hex digits of the last share's region, reused from line to line. */
-    private char[] hex = new char[0];
+    private byte[] hex = new byte[0];
     private final SharePolicyFactories policyFactories;
     private final List<SharePolicyFactories.Selected> extraPolicies;
     private Machine machine;
@@ -119,9 +120,10 @@ public final class TraceReplayer {
     }
 
     /**
-     * Reads and replays a trace line by line, never holding more than one line of it: each line's
-     * output is written to the sink and flushed before the next line is read. Returns the number
-     * of error lines.
+     * Reads and replays a trace line by line, never holding more than one line of it: the output
+     * is written to the sink and flushed whenever the next line is not yet at hand (and after
+     * every line when there is an observer), so an interactive feed sees each answer before it
+     * sends the next line. Returns the number of error lines.
      *
      * @throws IOException if the trace cannot be read (the output so far has been written)
      */
@@ -130,7 +132,11 @@ public final class TraceReplayer {
             for (ParsedLine line; (line = lines.next()) != null; ) {
                 lineNumber = line.number();
                 execute(line);
-                flush();
+                // Before the read would wait on the input, so whoever feeds the trace sees every
+                // answer so far; an observer (the ownership map) takes the output line by line.
+                if (observer != null || !lines.hasBufferedInput()) {
+                    flush();
+                }
             }
         } finally {
             flush();
@@ -257,9 +263,9 @@ public final class TraceReplayer {
             }
             MemoryRegion region = MemoryRegion.of(share.tag(), share.flags(),
                     List.of(ReceiverAttributes.of(share.to(), share.attrs())), constituents);
-            send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encode(region), region);
+            send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encodeMessage(share.type(), region), region);
         } else if (operation instanceof Operation.ShareBytes bytes) {
-            send(n, bytes.type(), bytes.from(), bytes.to(), bytes.region(), null);
+            send(n, bytes.type(), bytes.from(), bytes.to(), MemoryRegionCodec.message(bytes.type(), bytes.region()), null);
         } else if (operation instanceof Operation.Access access) {
             if (vm(n, access.vm()) != null) {
                 Hypervisor.Access kind = switch (access.kind()) {
@@ -413,36 +419,47 @@ public final class TraceReplayer {
     }
 
     /**
-     * Sends {@code region} behind an architected header of {@code type} from one VM to another,
-     * prints the outcome and the region's bytes, and lets the receiver read and release the
-     * message at once, so no mailbox stays busy inside a trace.
+     * Sends {@code message}, an architected header of {@code type} and a region, from one VM to another, prints
+     * the outcome and the region's bytes, and lets the receiver read and release the message at
+     * once, so no mailbox stays busy inside a trace.
      */
-    private void send(int n, int type, int from, int to, byte[] region, MemoryRegion built) {
-        byte[] message = MemoryRegionCodec.message(type, region);
+    private void send(int n, int type, int from, int to, byte[] message, MemoryRegion built) {
         SpciResult outcome = hypervisor.send(from, to, message);
         if (outcome.isSuccess()) {
             hypervisor.release(to);
         }
-        // Into a reused buffer, then one append: a share prints a kilobyte of hex, and appending
-        // it a character at a time cost more than the share's own checks.
-        if (hex.length < 2 * region.length) {
-            hex = new char[2 * region.length];
-        }
-        for (int i = 0; i < region.length; i++) {
-            hex[2 * i] = HEX_DIGITS[(region[i] >> 4) & 0xf];
-            hex[2 * i + 1] = HEX_DIGITS[region[i] & 0xf];
-        }
+        String hexRegion = hexRegion(message);
         if (format == null) {
             lastResult = outcome.name();
-            out.append(n).append(": ").append(outcome.name()).append(" bytes=").append(hex, 0, 2 * region.length)
-                    .append('\n');
+            out.append(n).append(": ").append(outcome.name()).append(" bytes=").append(hexRegion).append('\n');
             return;
         }
+        int length = message.length - MemoryRegionCodec.HEADER_SIZE;
         Optional<MemoryRegion> fields = built != null ? Optional.of(built)
-                : MemoryRegionCodec.decode(region) instanceof Decoded.Ok ok ? Optional.of(ok.region()) : Optional.empty();
-        emit(n, ReplayLine.Kind.RESULT, outcome.name() + " bytes=" + new String(hex, 0, 2 * region.length),
-                outcome.reason(), new SpciDescriptor(type, from, to, fields));
+                : MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE, length) instanceof Decoded.Ok ok
+                        ? Optional.of(ok.region()) : Optional.empty();
+        emit(n, ReplayLine.Kind.RESULT, outcome.name() + " bytes=" + hexRegion, outcome.reason(),
+                new SpciDescriptor(type, from, to, fields));
         lastResult = outcome.name();
+    }
+
+    /**
+     * The region of {@code message} (all after its header) in lowercase hex. Written as bytes
+     * into a reused buffer and made a Latin-1 string, which the output buffer takes with one copy:
+     * a share prints a kilobyte of hex, and appending it a character at a time cost more than the
+     * share's own checks.
+     */
+    private String hexRegion(byte[] message) {
+        int length = message.length - MemoryRegionCodec.HEADER_SIZE;
+        if (hex.length < 2 * length) {
+            hex = new byte[2 * length];
+        }
+        for (int i = 0; i < length; i++) {
+            int b = message[MemoryRegionCodec.HEADER_SIZE + i];
+            hex[2 * i] = HEX_DIGITS[(b >> 4) & 0xf];
+            hex[2 * i + 1] = HEX_DIGITS[b & 0xf];
+        }
+        return new String(hex, 0, 2 * length, StandardCharsets.ISO_8859_1);
     }
 
     private Vm vm(int n, int id) {
