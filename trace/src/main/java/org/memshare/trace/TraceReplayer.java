@@ -209,8 +209,11 @@ public final class TraceReplayer {
             sink.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            // Written or failed, it is not written again: a later flush (the replay's last, after
+            // the failure) must not repeat what the sink may already hold.
+            out.setLength(0);
         }
-        out.setLength(0);
     }
 
     private void execute(int n, Operation operation) {
@@ -420,13 +423,13 @@ public final class TraceReplayer {
 
     /**
      * Sends {@code message}, an architected header of {@code type} and a region, from one VM to another, prints
-     * the outcome and the region's bytes, and lets the receiver read and release the message at
-     * once, so no mailbox stays busy inside a trace.
+     * the outcome and the region's bytes, and releases the receiver's mailbox at once, unread (no
+     * copy of the message is made for it), so no mailbox stays busy inside a trace.
      */
     private void send(int n, int type, int from, int to, byte[] message, MemoryRegion built) {
         SpciResult outcome = hypervisor.send(from, to, message);
         if (outcome.isSuccess()) {
-            hypervisor.release(to);
+            hypervisor.discard(to);
         }
         String hexRegion = hexRegion(message);
         if (format == null) {
