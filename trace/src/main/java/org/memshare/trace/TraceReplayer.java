@@ -283,7 +283,9 @@ public final class TraceReplayer {
         } else if (operation instanceof Operation.FfaCall call) {
             if (vm(n, call.vm()) != null) {
                 try {
-                    result(n, ffaReplay.run(call));
+                    FfaReplay.Line line = ffaReplay.run(call);
+                    lastResult = line.text();
+                    emit(n, ReplayLine.Kind.RESULT, line.text(), line.reason(), line.check(), line.descriptor());
                 } catch (FfaReplay.LineFailure e) {
                     error(n, e.getMessage());
                 }
@@ -327,7 +329,7 @@ public final class TraceReplayer {
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
             hypervisor = ok.hypervisor();
-            ffaReplay = new FfaReplay(hypervisor.ffa());
+            ffaReplay = new FfaReplay(hypervisor.ffa(), format != null);
             ffaReplay.setVersions(init.ffaVersions());
             result(n, "ok");
         } else {
@@ -506,12 +508,17 @@ public final class TraceReplayer {
 
     /** Every output line goes through here: as canonical text, or to the format with what it explains. */
     private void emit(int n, ReplayLine.Kind kind, String text, String reason, Descriptor descriptor) {
+        emit(n, kind, text, reason, null, descriptor);
+    }
+
+    /** {@link #emit(int, ReplayLine.Kind, String, String, Descriptor)} with the name of the check that refused (FF-A). */
+    private void emit(int n, ReplayLine.Kind kind, String text, String reason, String check, Descriptor descriptor) {
         if (format == null) {
             out.append(n).append(": ").append(text).append('\n');
         } else {
             format.append(new ReplayLine(n, kind, Optional.ofNullable(current), text,
                     reason == null || reason.isEmpty() ? Optional.empty() : Optional.of(reason),
-                    Optional.ofNullable(descriptor)), out);
+                    Optional.ofNullable(check), Optional.ofNullable(descriptor)), out);
         }
     }
 
