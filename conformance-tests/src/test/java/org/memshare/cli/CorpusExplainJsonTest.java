@@ -165,6 +165,13 @@ class CorpusExplainJsonTest {
     }
 
     @Test
+    void theExplainedFfaExampleOfTheDocsIsWhatExplainPrints() throws IOException {
+        String doc = Files.readString(DOCS.resolve("traces.md"));
+        int at = doc.indexOf("```\n", doc.indexOf("The worked example above, with `memshare replay --explain`:")) + 4;
+        assertEquals(replay(ffaTraces().get(0), LineFormat.explained()), doc.substring(at, doc.indexOf("```", at)));
+    }
+
+    @Test
     void ffaTracesExplainedAndInJsonAreTheCanonicalOutputWithReasonsChecksAndDescriptors() throws IOException {
         List<String> lineFields = JsonSchemaDocTest.documented("replay-fields");
         List<String> descriptorFields = JsonSchemaDocTest.documented("ffa-descriptor-fields");

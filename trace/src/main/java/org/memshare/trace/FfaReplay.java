@@ -33,7 +33,9 @@ import org.memshare.engine.ffa.FfaOutcome;
  * moment of the call; a builder send with {@code fragment=} keeps the rest of its descriptor for
  * the VM's next {@code mem_frag_tx} without bytes. What cannot become a call (a descriptor that
  * does not fit the TX buffer, more bytes than were kept back) is a {@link LineFailure}, which the
- * replayer prints as {@code N: error <reason>}; every protocol refusal is an outcome.
+ * replayer prints as {@code N: error <reason>}; every protocol refusal is an outcome. A replay
+ * that explains ({@code --explain}, {@code --json}) also gets each refusal's check and reason and
+ * the line's bytes decoded ({@link FfaDescriptor}); one that does not builds neither.
  */
 final class FfaReplay {
     /** The TX buffer every VM has. */

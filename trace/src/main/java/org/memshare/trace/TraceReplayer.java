@@ -42,9 +42,10 @@ import org.memshare.engine.spci.SpciResult;
  * that does not exist, a commit without its prepare) print {@code N: error <reason>}, change
  * nothing, and are counted; the replay goes on.
  *
- * <p>Every result carries the engine's reason when it is a refusal, failure or fault, and a
- * share's its descriptor; a replayer given a {@link LineFormat} hands each output line with them
- * to the format ({@code --explain}, {@code --json}), one without writes the canonical text alone.
+ * <p>Every result carries the engine's reason when it is a refusal, failure or fault (an FF-A
+ * error also its check's name), and a share's or FF-A line's its descriptor; a replayer given a
+ * {@link LineFormat} hands each output line with them to the format ({@code --explain},
+ * {@code --json}), one without writes the canonical text alone and builds neither.
  */
 public final class TraceReplayer {
     private static final int FLUSH_THRESHOLD = 1 << 16;
