@@ -80,7 +80,8 @@ final class FfaArguments {
             args.put("vm", relinquish.vm());
             args.put("handle", hex(relinquish.handle()));
             args.put("flags", hex(Integer.toUnsignedLong(relinquish.flags())));
-            args.put("endpoints", relinquish.endpoints().isEmpty() ? null : new ArrayList<Object>(relinquish.endpoints()));
+            args.put("endpoints",
+                    relinquish.endpoints().isEmpty() ? null : new ArrayList<Object>(relinquish.endpoints()));
         } else if (call instanceof Operation.MemRelinquishBytes relinquish) {
             args.put("vm", relinquish.vm());
             args.put("hex", HexFormat.of().formatHex(relinquish.tx()));

@@ -123,8 +123,9 @@ final class FfaReplay {
             if (r.function() == FfaResult.Function.MEM_FRAG_TX) {
                 byte[] rx = r.rxBytes();
                 return line("MEM_FRAG_TX handle=" + handle(r) + " length=0x" + Integer.toHexString(r.w3()) + " bytes="
-                        + HexFormat.of().formatHex(rx), o, explain ? FfaDescriptor.retrieveFragment(frag.vm(), version, rx,
-                                Integer.toUnsignedLong(frag.offset())) : null);
+                        + HexFormat.of().formatHex(rx), o, explain
+                                ? FfaDescriptor.retrieveFragment(frag.vm(), version, rx, Integer.toUnsignedLong(frag.offset()))
+                                : null);
             }
             return line(plain(r), o, null);
         }

@@ -512,7 +512,7 @@ public final class TraceReplayer {
         emit(n, kind, text, reason, null, descriptor);
     }
 
-    /** {@link #emit(int, ReplayLine.Kind, String, String, Descriptor)} with the name of the check that refused (FF-A). */
+    /** {@link #emit(int, ReplayLine.Kind, String, String, Descriptor)} with the name of the refusing FF-A check. */
     private void emit(int n, ReplayLine.Kind kind, String text, String reason, String check, Descriptor descriptor) {
         if (format == null) {
             out.append(n).append(": ").append(text).append('\n');
