@@ -56,7 +56,7 @@ class JsonSchemaDocTest {
     void everyReplayLineAndDescriptorHasExactlyTheDocumentedFields() throws IOException {
         List<String> lineFields = documented("replay-fields");
         List<String> descriptorFields = documented("descriptor-fields");
-        assertEquals(10, lineFields.size(), lineFields.toString());
+        assertEquals(11, lineFields.size(), lineFields.toString());
         assertEquals(12, descriptorFields.size(), descriptorFields.toString());
         int decoded = 0;
         int undecoded = 0;
@@ -90,6 +90,31 @@ class JsonSchemaDocTest {
         }
         assertEquals(1, decoded);
         assertEquals(1, undecoded);
+    }
+
+    @Test
+    void everyFfaDescriptorHasExactlyTheDocumentedFieldsDecodedOrNot() throws IOException {
+        List<String> fields = documented("ffa-descriptor-fields");
+        assertEquals(24, fields.size(), fields.toString());
+        String trace = """
+                init arch=fake pool_pages=64 vms=2 ffa=1.2,1.0
+                map 1 0x200000 0x210000 0x7
+                mem_lend from=1 to=2 tag=0x3 c=0x200000:1
+                mem_retrieve vm=2 handle=0x8000000000000000 from=1 type=lend tag=0x4
+                mem_retrieve vm=2 handle=0x8000000000000000 from=1 type=lend tag=0x3
+                mem_relinquish vm=2 hex=00
+                mem_reclaim vm=1 handle=0x8000000000000000
+                """;
+        List<String> kinds = new ArrayList<>();
+        for (String line : CorpusExplainJsonTest.replay(trace, Json.lines()).split("\n")) {
+            JsonNode node = MAPPER.readTree(line);
+            JsonNode descriptor = node.get("descriptor");
+            if (!descriptor.isNull()) {
+                assertEquals(fields, names(descriptor), line);
+                kinds.add(descriptor.get("kind").asText() + (descriptor.get("decoded").asBoolean() ? "" : " rejected"));
+            }
+        }
+        assertEquals(List.of("send", "retrieveRequest", "retrieveResponse", "relinquish rejected"), kinds);
     }
 
     @Test

@@ -27,6 +27,9 @@ final class Arguments {
             args.put("vms", init.vms());
             args.put("properties", new LinkedHashMap<String, Object>(init.properties()));
             args.put("policies", new ArrayList<Object>(init.policies()));
+            List<Object> versions = new ArrayList<>();
+            init.ffaVersions().forEach(v -> versions.add(v.toString()));
+            args.put("ffa", versions);
         } else if (operation instanceof Operation.MapRange map) {
             args.put("vm", map.vm());
             args.put("begin", hex(map.begin()));
@@ -77,6 +80,8 @@ final class Arguments {
             args.put("vm", write.vm());
             args.put("addr", hex(write.address()));
             args.put("value", hex(write.value()));
+        } else if (operation instanceof Operation.FfaCall call) {
+            FfaArguments.put(call, args);
         } else if (operation instanceof Record record) {
             components(record, args);
         }

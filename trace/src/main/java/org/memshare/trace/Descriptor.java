@@ -5,9 +5,9 @@ import java.util.Map;
 
 /**
  * A message's descriptor decoded for people and programs: what {@code memshare replay --explain}
- * prints after a share and {@code --json} writes as its {@code descriptor}. SPCI's is
- * {@link SpciDescriptor}; another protocol's descriptor implements this the same way, and both
- * outputs show it without knowing its type.
+ * prints after a share or an FF-A line and {@code --json} writes as its {@code descriptor}.
+ * SPCI's is {@link SpciDescriptor}, FF-A's {@link FfaDescriptor}; both outputs show one without
+ * knowing its type.
  */
 public interface Descriptor {
 

@@ -22,7 +22,9 @@ import org.memshare.api.ffa.MemoryPermissions;
 import org.memshare.api.ffa.MemoryTransaction;
 import org.memshare.api.ffa.Relinquish;
 import org.memshare.api.ffa.TransactionFlags;
+import org.memshare.engine.ffa.FfaCheck;
 import org.memshare.engine.ffa.FfaMemory;
+import org.memshare.engine.ffa.FfaOutcome;
 
 
 /**
@@ -31,7 +33,9 @@ import org.memshare.engine.ffa.FfaMemory;
  * moment of the call; a builder send with {@code fragment=} keeps the rest of its descriptor for
  * the VM's next {@code mem_frag_tx} without bytes. What cannot become a call (a descriptor that
  * does not fit the TX buffer, more bytes than were kept back) is a {@link LineFailure}, which the
- * replayer prints as {@code N: error <reason>}; every protocol refusal is an outcome.
+ * replayer prints as {@code N: error <reason>}; every protocol refusal is an outcome. A replay
+ * that explains ({@code --explain}, {@code --json}) also gets each refusal's check and reason and
+ * the line's bytes decoded ({@link FfaDescriptor}); one that does not builds neither.
  */
 final class FfaReplay {
     /** The TX buffer every VM has. */
@@ -49,11 +53,15 @@ final class FfaReplay {
     }
 
     private final FfaMemory ffa;
+    /** Whether lines carry reasons and descriptors ({@code --explain}, {@code --json}); not on the canonical path. */
+    private final boolean explain;
     /** Per VM: what its last builder send kept back for FRAG_TX. */
     private final Map<Integer, byte[]> keptBack = new HashMap<>();
 
-    FfaReplay(FfaMemory ffa) {
+    /** The FF-A lines of {@code ffa}'s machine; {@code explain}: whether lines carry reasons and descriptors. */
+    FfaReplay(FfaMemory ffa, boolean explain) {
         this.ffa = requireNonNull(ffa, "ffa is null");
+        this.explain = explain;
     }
 
     /** {@code init ... ffa=}: each VM's version before it runs (VM i + 1 gets {@code versions.get(i)}). */
@@ -63,56 +71,122 @@ final class FfaReplay {
         }
     }
 
-    /** Runs {@code call} (its VM exists) and returns the text of its output line. */
-    String run(Operation.FfaCall call) throws LineFailure {
+    /**
+     * One FF-A line's output: its canonical text and, when the replay explains, the check that
+     * refused the call (with the engine's reason, as {@code --explain} prints it) and the decoded
+     * descriptor of the bytes the line sent or received (null when not explaining or none).
+     *
+     * @param text the canonical text after {@code N: }
+     * @param check the refusing check's name, or null
+     * @param reason {@code CHECK (what it refuses): the engine's finding}, or null
+     * @param descriptor the bytes decoded, or null
+     */
+    record Line(String text, String check, String reason, Descriptor descriptor) {
+    }
+
+    /** Runs {@code call} (its VM exists) and returns its output line. */
+    Line run(Operation.FfaCall call) throws LineFailure {
+        FfaMemory.Explaining calls = ffa.explaining();
         if (call instanceof Operation.FfaVersionCall v) {
-            FfaResult r = ffa.version(v.vm(), v.requested());
-            return r.isError() ? "NOT_SUPPORTED" : "version 0x" + Integer.toHexString(r.w0());
+            FfaOutcome o = calls.version(v.vm(), v.requested());
+            FfaResult r = o.result();
+            return line(r.isError() ? "NOT_SUPPORTED" : "version 0x" + Integer.toHexString(r.w0()), o, null);
         }
         if (call instanceof Operation.MemSend send) {
             return memSend(send);
         }
         if (call instanceof Operation.MemSendBytes send) {
             byte[] tx = send.tx();
-            return sendOutcome(ffa.memSend(send.vm(), send.kind(), tx, (int) send.total().orElse(tx.length)), tx);
+            int total = (int) send.total().orElse(tx.length);
+            FfaVersion version = explain ? version(send.vm()) : null;
+            FfaOutcome o = calls.memSend(send.vm(), send.kind(), tx, total);
+            return line(sendOutcome(o.result(), tx), o,
+                    explain ? FfaDescriptor.send(send.kind(), send.vm(), version, tx, Integer.toUnsignedLong(total))
+                            : null);
         }
         if (call instanceof Operation.MemFragTx frag) {
-            return fragTxOutcome(ffa.fragTx(frag.vm(), frag.handle(), frag.tx(), frag.sender()));
+            return fragTx(frag.vm(), frag.handle(), frag.tx(), frag.sender());
         }
         if (call instanceof Operation.MemFragTxNext next) {
-            return fragTxOutcome(ffa.fragTx(next.vm(), next.handle(), takeKeptBack(next), next.sender()));
+            return fragTx(next.vm(), next.handle(), takeKeptBack(next), next.sender());
         }
         if (call instanceof Operation.MemRetrieve retrieve) {
-            return retrieveOutcome(ffa, retrieve.vm(), retrieveRequest(retrieve));
+            return retrieve(retrieve.vm(), retrieveRequest(retrieve));
         }
         if (call instanceof Operation.MemRetrieveBytes retrieve) {
-            return retrieveOutcome(ffa, retrieve.vm(), retrieve.tx());
+            return retrieve(retrieve.vm(), retrieve.tx());
         }
         if (call instanceof Operation.MemFragRx frag) {
-            FfaResult r = ffa.fragRx(frag.vm(), frag.handle(), frag.offset(), frag.sender());
+            FfaVersion version = explain ? version(frag.vm()) : null;
+            FfaOutcome o = calls.fragRx(frag.vm(), frag.handle(), frag.offset(), frag.sender());
+            FfaResult r = o.result();
             if (r.function() == FfaResult.Function.MEM_FRAG_TX) {
-                return "MEM_FRAG_TX handle=" + handle(r) + " length=0x" + Integer.toHexString(r.w3()) + " bytes="
-                        + HexFormat.of().formatHex(r.rxBytes());
+                byte[] rx = r.rxBytes();
+                return line("MEM_FRAG_TX handle=" + handle(r) + " length=0x" + Integer.toHexString(r.w3()) + " bytes="
+                        + HexFormat.of().formatHex(rx), o, explain
+                                ? FfaDescriptor.retrieveFragment(frag.vm(), version, rx, Integer.toUnsignedLong(frag.offset()))
+                                : null);
             }
-            return plain(r);
+            return line(plain(r), o, null);
         }
         if (call instanceof Operation.RxRelease release) {
-            return plain(ffa.rxRelease(release.vm()));
+            FfaOutcome o = calls.rxRelease(release.vm());
+            return line(plain(o.result()), o, null);
         }
         if (call instanceof Operation.MemRelinquish relinquish) {
             List<Integer> endpoints = relinquish.endpoints().isEmpty() ? List.of(relinquish.vm()) : relinquish.endpoints();
+            FfaVersion version = version(relinquish.vm());
             byte[] tx = FfaDescriptorCodec.encode(new Relinquish(relinquish.handle(), relinquish.flags(), endpoints),
-                    version(relinquish.vm()));
-            return withBytes(plain(ffa.relinquish(relinquish.vm(), tx)), tx);
+                    version);
+            return relinquish(relinquish.vm(), version, tx);
         }
         if (call instanceof Operation.MemRelinquishBytes relinquish) {
-            byte[] tx = relinquish.tx();
-            return withBytes(plain(ffa.relinquish(relinquish.vm(), tx)), tx);
+            return relinquish(relinquish.vm(), explain ? version(relinquish.vm()) : null, relinquish.tx());
         }
         if (call instanceof Operation.MemReclaim reclaim) {
-            return plain(ffa.reclaim(reclaim.vm(), reclaim.handle(), reclaim.flags()));
+            FfaOutcome o = calls.reclaim(reclaim.vm(), reclaim.handle(), reclaim.flags());
+            return line(plain(o.result()), o, null);
         }
         throw new LineFailure("operation '" + call.name() + "' is not supported yet");
+    }
+
+    /**
+     * The line of {@code outcome}: with the refusing check and its reason, and {@code descriptor},
+     * only when the replay explains (the canonical path builds neither).
+     */
+    private Line line(String text, FfaOutcome outcome, Descriptor descriptor) {
+        if (!explain || outcome.check().isEmpty()) {
+            return new Line(text, null, null, descriptor);
+        }
+        FfaCheck check = outcome.check().get();
+        String reason = check.name() + " (" + check.description() + ")"
+                + (outcome.reason().isEmpty() ? "" : ": " + outcome.reason());
+        return new Line(text, check.name(), reason, descriptor);
+    }
+
+    private Line fragTx(int vm, long handle, byte[] tx, int sender) {
+        FfaVersion version = explain ? version(vm) : null;
+        FfaOutcome o = ffa.explaining().fragTx(vm, handle, tx, sender);
+        return line(fragTxOutcome(o.result()), o, explain ? FfaDescriptor.sendFragment(vm, version, tx) : null);
+    }
+
+    private Line retrieve(int vm, byte[] request) {
+        FfaVersion version = explain ? version(vm) : null;
+        FfaOutcome o = ffa.explaining().retrieveRequest(vm, request, request.length);
+        FfaResult r = o.result();
+        if (r.function() == FfaResult.Function.MEM_RETRIEVE_RESP) {
+            byte[] rx = r.rxBytes();
+            return line("MEM_RETRIEVE_RESP total=0x" + Integer.toHexString(r.w1()) + " fragment=0x"
+                    + Integer.toHexString(r.w2()) + " bytes=" + HexFormat.of().formatHex(rx), o,
+                    explain ? FfaDescriptor.retrieveResponse(vm, version, rx, Integer.toUnsignedLong(r.w1())) : null);
+        }
+        return line(withBytes(plain(r), request), o,
+                explain ? FfaDescriptor.retrieveRequest(vm, version, request) : null);
+    }
+
+    private Line relinquish(int vm, FfaVersion version, byte[] tx) {
+        FfaOutcome o = ffa.explaining().relinquish(vm, tx);
+        return line(withBytes(plain(o.result()), tx), o, explain ? FfaDescriptor.relinquish(vm, version, tx) : null);
     }
 
     private FfaVersion version(int vm) {
@@ -120,7 +194,7 @@ final class FfaReplay {
     }
 
     /** A builder send: lay the descriptor out, keep back what does not go in the first fragment, send. */
-    private String memSend(Operation.MemSend send) throws LineFailure {
+    private Line memSend(Operation.MemSend send) throws LineFailure {
         FfaVersion version = version(send.vm());
         boolean oneWay = send.kind() == FfaShareKind.DONATE
                 || send.kind() == FfaShareKind.LEND && send.receivers().size() == 1;
@@ -150,7 +224,9 @@ final class FfaReplay {
         }
         byte[] tx = Arrays.copyOf(descriptor, (int) fragment);
         keptBack.put(send.vm(), Arrays.copyOfRange(descriptor, (int) fragment, descriptor.length));
-        return sendOutcome(ffa.memSend(send.vm(), send.kind(), tx, descriptor.length), tx);
+        FfaOutcome o = ffa.explaining().memSend(send.vm(), send.kind(), tx, descriptor.length);
+        return line(sendOutcome(o.result(), tx), o,
+                explain ? FfaDescriptor.send(send.kind(), send.vm(), version, tx, descriptor.length) : null);
     }
 
     /** The next {@code length} bytes (all when absent) of what the VM's last builder send kept back. */
@@ -222,15 +298,6 @@ final class FfaReplay {
             case MEM_FRAG_RX -> "MEM_FRAG_RX handle=" + handle(r) + " offset=0x" + Integer.toHexString(r.w3());
             default -> plain(r);
         };
-    }
-
-    private static String retrieveOutcome(FfaMemory ffa, int vm, byte[] request) {
-        FfaResult r = ffa.retrieveRequest(vm, request, request.length);
-        if (r.function() == FfaResult.Function.MEM_RETRIEVE_RESP) {
-            return "MEM_RETRIEVE_RESP total=0x" + Integer.toHexString(r.w1()) + " fragment=0x"
-                    + Integer.toHexString(r.w2()) + " bytes=" + HexFormat.of().formatHex(r.rxBytes());
-        }
-        return withBytes(plain(r), request);
     }
 
     /** SUCCESS, the error's name, or (never expected) the function and registers as they are. */

@@ -14,8 +14,9 @@ public interface LineFormat {
 
     /**
      * The canonical output with the engine's reasons: a result that is a refusal, failure or
-     * fault ends in {@code  # reason}, and a share's result is followed by its decoded descriptor
-     * on lines that start with {@code #}. Deleting the lines that start with {@code #}, and
+     * fault ends in {@code  # reason} (an FF-A error's names the refusing check), and a share's
+     * result, or an FF-A line's, is followed by its decoded descriptor on lines that start with
+     * {@code #}. Deleting the lines that start with {@code #}, and
      * everything from the first {@code " # "} of the others, gives the canonical output back.
      */
     static LineFormat explained() {

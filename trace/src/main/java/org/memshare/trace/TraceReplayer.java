@@ -43,9 +43,10 @@ import org.memshare.engine.spci.SpciResult;
  * that does not exist, a commit without its prepare) print {@code N: error <reason>}, change
  * nothing, and are counted; the replay goes on.
  *
- * <p>Every result carries the engine's reason when it is a refusal, failure or fault, and a
- * share's its descriptor; a replayer given a {@link LineFormat} hands each output line with them
- * to the format ({@code --explain}, {@code --json}), one without writes the canonical text alone.
+ * <p>Every result carries the engine's reason when it is a refusal, failure or fault (an FF-A
+ * error also its check's name), and a share's or FF-A line's its descriptor; a replayer given a
+ * {@link LineFormat} hands each output line with them to the format ({@code --explain},
+ * {@code --json}), one without writes the canonical text alone and builds neither.
  */
 public final class TraceReplayer {
     private static final int FLUSH_THRESHOLD = 1 << 16;
@@ -292,7 +293,9 @@ public final class TraceReplayer {
         } else if (operation instanceof Operation.FfaCall call) {
             if (vm(n, call.vm()) != null) {
                 try {
-                    result(n, ffaReplay.run(call));
+                    FfaReplay.Line line = ffaReplay.run(call);
+                    lastResult = line.text();
+                    emit(n, ReplayLine.Kind.RESULT, line.text(), line.reason(), line.check(), line.descriptor());
                 } catch (FfaReplay.LineFailure e) {
                     error(n, e.getMessage());
                 }
@@ -336,7 +339,7 @@ public final class TraceReplayer {
         if (created instanceof MachineResult.Created ok) {
             machine = ok.machine();
             hypervisor = ok.hypervisor();
-            ffaReplay = new FfaReplay(hypervisor.ffa());
+            ffaReplay = new FfaReplay(hypervisor.ffa(), format != null);
             ffaReplay.setVersions(init.ffaVersions());
             result(n, "ok");
         } else {
@@ -526,12 +529,17 @@ public final class TraceReplayer {
 
     /** Every output line goes through here: as canonical text, or to the format with what it explains. */
     private void emit(int n, ReplayLine.Kind kind, String text, String reason, Descriptor descriptor) {
+        emit(n, kind, text, reason, null, descriptor);
+    }
+
+    /** {@link #emit(int, ReplayLine.Kind, String, String, Descriptor)} with the name of the refusing FF-A check. */
+    private void emit(int n, ReplayLine.Kind kind, String text, String reason, String check, Descriptor descriptor) {
         if (format == null) {
             out.append(n).append(": ").append(text).append('\n');
         } else {
             format.append(new ReplayLine(n, kind, Optional.ofNullable(current), text,
                     reason == null || reason.isEmpty() ? Optional.empty() : Optional.of(reason),
-                    Optional.ofNullable(descriptor)), out);
+                    Optional.ofNullable(check), Optional.ofNullable(descriptor)), out);
         }
     }
 

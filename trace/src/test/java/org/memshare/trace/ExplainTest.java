@@ -248,7 +248,7 @@ class ExplainTest {
                 "init arch=fake pool_pages=64 vms=2\nmap 1 0x0 0x1000 0x7\nmode 1 0x0 0x1000\npool\nread vm=1 addr=0x8\n"
                         + "unmap 1 0 0x1000 extra\n"), new StringWriter());
         Map<String, Object> init = seen.get(0).fields();
-        assertEquals(List.of("line", "kind", "op", "args", "outcome", "value", "text", "reason", "error", "descriptor"),
+        assertEquals(List.of("line", "kind", "op", "args", "outcome", "value", "text", "reason", "check", "error", "descriptor"),
                 List.copyOf(init.keySet()));
         assertEquals("fake", ((Map<?, ?>) init.get("args")).get("arch"));
         assertEquals("0x7", seen.get(2).fields().get("value"));
