@@ -24,15 +24,25 @@ final class UpdateStep {
     /** What an update to {@code attrs} (or an unmap) over {@code [address, end)} does with {@code pte}. */
     static int decide(PageTableFormat format, Geometry geometry, long pte, int level, long address, long end,
             long attrs, boolean unmap) {
-        boolean alreadyDone = unmap
-                ? !format.isPresent(pte, level)
-                : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
-        if (alreadyDone) {
+        if (isDone(format, pte, level, attrs, unmap)) {
             return KEEP;
         }
         long size = geometry.entrySize(level);
         boolean whole = Long.compareUnsigned(end - address, size) >= 0 && (address & (size - 1)) == 0;
         return whole && (unmap || format.isBlockAllowed(level)) ? REPLACE : DESCEND;
+    }
+
+    /** {@link #decide} for an entry the range covers whole. */
+    static int decideWhole(PageTableFormat format, long pte, int level, long attrs, boolean unmap) {
+        if (isDone(format, pte, level, attrs, unmap)) {
+            return KEEP;
+        }
+        return unmap || format.isBlockAllowed(level) ? REPLACE : DESCEND;
+    }
+
+    /** Whether {@code pte} already is what the update wants. */
+    private static boolean isDone(PageTableFormat format, long pte, int level, long attrs, boolean unmap) {
+        return unmap ? !format.isPresent(pte, level) : format.isBlock(pte, level) && format.attrs(pte, level) == attrs;
     }
 
     /**

@@ -85,10 +85,14 @@ final class UpdateVisitor implements TableVisitor {
     boolean visitPages(long[] table, int index, long begin, long end) {
         long size = geometry.entrySize(0);
         boolean marked = false;
+        // An update's range is whole pages (its begin loses the page offset, its end is rounded
+        // up), so each page is covered whole and the decision needs no range arithmetic.
+        boolean wholePages = ((begin | end) & (size - 1)) == 0;
         // A counted loop: one page per entry from begin's to (end - 1)'s, all in this table.
         int stop = index + pageCount(begin, end);
         for (long address = begin; index < stop; address = (address + size) & -size) {
-            int step = UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
+            int step = wholePages ? UpdateStep.decideWhole(format, table[index], 0, attrs, unmap)
+                    : UpdateStep.decide(format, geometry, table[index], 0, address, end, attrs, unmap);
             if (step == UpdateStep.REPLACE) {
                 if (commit) {
                     if (!marked) {
