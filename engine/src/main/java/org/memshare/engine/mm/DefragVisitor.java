@@ -64,6 +64,15 @@ final class DefragVisitor implements TableVisitor {
         return 0;
     }
 
+    /** Whether every entry of {@code table} is {@code first}, bit for bit: no early exit, so the loop vectorises. */
+    private static boolean allEqual(long[] table, long first) {
+        long differ = 0;
+        for (long pte : table) {
+            differ |= pte ^ first;
+        }
+        return differ == 0;
+    }
+
     /**
      * The entry that replaces table entry {@code entry} at {@code level}, or {@code entry}
      * itself if its table cannot merge. Every entry is checked: the seed skipped entry 0, and so
@@ -72,6 +81,18 @@ final class DefragVisitor implements TableVisitor {
     private long merged(long entry, int level, long[] table) {
         int below = level - 1;
         long first = table[0];
+        if (table[1] == first && allEqual(table, first)) {
+            // 512 copies of one entry (a table emptied, say): the entry decides for all, and a
+            // loop of plain comparisons, which the JIT vectorises, has shown it. (Blocks differ
+            // in their addresses, so a table of blocks fails at entry 1 and is checked below.)
+            if (!format.isPresent(first, below)) {
+                return format.absentPte(level);
+            }
+            return format.isBlock(first, below) && format.isBlockAllowed(level)
+                    ? format.blockPte(level, format.blockAddress(first, below),
+                            format.combineTableEntryAttrs(format.attrs(entry, level), format.attrs(first, below)))
+                    : entry;
+        }
         if (!format.isPresent(first, below)) {
             for (int k = 1; k < ENTRIES_PER_TABLE; k++) {
                 if (format.isPresent(table[k], below)) {
