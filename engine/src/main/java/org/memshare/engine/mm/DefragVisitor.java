@@ -64,7 +64,7 @@ final class DefragVisitor implements TableVisitor {
         return 0;
     }
 
-    /** Whether every entry of {@code table} is {@code first}, bit for bit: no early exit, so the loop vectorises. */
+    /** Whether every entry of {@code table} is {@code first}, bit for bit (one pass without a branch per entry). */
     private static boolean allEqual(long[] table, long first) {
         long differ = 0;
         for (long pte : table) {
@@ -83,7 +83,7 @@ final class DefragVisitor implements TableVisitor {
         long first = table[0];
         if (table[1] == first && allEqual(table, first)) {
             // 512 copies of one entry (a table emptied, say): the entry decides for all, and a
-            // loop of plain comparisons, which the JIT vectorises, has shown it. (Blocks differ
+            // loop of plain comparisons, with no format call, has shown it. (Blocks differ
             // in their addresses, so a table of blocks fails at entry 1 and is checked below.)
             if (!format.isPresent(first, below)) {
                 return format.absentPte(level);
