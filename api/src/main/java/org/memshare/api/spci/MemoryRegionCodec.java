@@ -61,16 +61,17 @@ public final class MemoryRegionCodec {
     /** The size in bytes of a VM's mailbox: no message may be longer. */
     public static final int MAILBOX_SIZE = 4096;
 
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    // Little-endian access and the region header's field offsets, shared with RegionView.
+    static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final int TAG = 0;
-    private static final int FLAGS = 4;
-    private static final int PAGE_COUNT = 8;
-    private static final int CONSTITUENT_COUNT = 12;
-    private static final int CONSTITUENT_OFFSET = 16;
-    private static final int ATTRIBUTE_COUNT = 20;
+    static final int TAG = 0;
+    static final int FLAGS = 4;
+    static final int PAGE_COUNT = 8;
+    static final int CONSTITUENT_COUNT = 12;
+    static final int CONSTITUENT_OFFSET = 16;
+    static final int ATTRIBUTE_COUNT = 20;
 
     private MemoryRegionCodec() {
     }

@@ -1,10 +1,16 @@
 package org.memshare.api.spci;
 
 import static java.util.Objects.requireNonNull;
+import static org.memshare.api.spci.MemoryRegionCodec.ATTRIBUTE_COUNT;
+import static org.memshare.api.spci.MemoryRegionCodec.CONSTITUENT_COUNT;
+import static org.memshare.api.spci.MemoryRegionCodec.CONSTITUENT_OFFSET;
+import static org.memshare.api.spci.MemoryRegionCodec.FLAGS;
+import static org.memshare.api.spci.MemoryRegionCodec.INT;
+import static org.memshare.api.spci.MemoryRegionCodec.LONG;
+import static org.memshare.api.spci.MemoryRegionCodec.PAGE_COUNT;
+import static org.memshare.api.spci.MemoryRegionCodec.SHORT;
+import static org.memshare.api.spci.MemoryRegionCodec.TAG;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,16 +33,6 @@ import java.util.Optional;
  */
 public final class RegionView {
 
-    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private static final int TAG = 0;
-    private static final int FLAGS = 4;
-    private static final int PAGE_COUNT = 8;
-    private static final int CONSTITUENT_COUNT = 12;
-    private static final int CONSTITUENT_OFFSET = 16;
-    private static final int ATTRIBUTE_COUNT = 20;
 
     /** The bytes of the last well-formed descriptor read, or null when there is none. */
     private byte[] bytes;
