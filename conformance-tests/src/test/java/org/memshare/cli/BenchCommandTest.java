@@ -152,4 +152,29 @@ class BenchCommandTest {
         assertEquals("bench: 0 ops, median 0.0 ns/op (min 0.0, max 0.0), 0 ops/s",
                 BenchFigures.summary(0, new double[] {0}));
     }
+
+    @Test
+    void sharesEncodedBeforeTimingReplayExactlyAsTheShareLinesDo() {
+        // bench encodes every share line's message before it times the replay, as Hafnium's
+        // harness does when it parses: on every corpus trace that must print the expected output.
+        org.memshare.engine.plugin.ArchRegistry registry = org.memshare.engine.plugin.ArchRegistry.discover();
+        int shares = 0;
+        for (org.memshare.trace.CorpusCase c : org.memshare.trace.Corpus.bundled()) {
+            List<org.memshare.trace.ParsedLine> parsed = TraceParser.parseAll(c.trace().lines().toList());
+            List<org.memshare.trace.ParsedLine> encoded = BenchCommand.encodeShares(parsed);
+            assertEquals(parsed.size(), encoded.size());
+            for (int i = 0; i < parsed.size(); i++) {
+                if (parsed.get(i) instanceof org.memshare.trace.ParsedLine.Op op
+                        && op.operation() instanceof org.memshare.trace.Operation.Share) {
+                    shares++;
+                    assertTrue(((org.memshare.trace.ParsedLine.Op) encoded.get(i)).operation()
+                            instanceof org.memshare.trace.Operation.ShareBytes, c.name() + " line " + (i + 1));
+                }
+            }
+            StringWriter out = new StringWriter();
+            new org.memshare.trace.TraceReplayer(registry, out).replay(encoded);
+            assertEquals(c.expected(), out.toString(), c.name());
+        }
+        assertTrue(shares > 800, "the corpus's share lines: " + shares);
+    }
 }

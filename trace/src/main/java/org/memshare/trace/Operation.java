@@ -112,6 +112,25 @@ public sealed interface Operation {
         public Share {
             constituents = java.util.List.copyOf(constituents);
         }
+
+        /** The region this line sends, built as Hafnium's {@code spci_memory_init} builds it. */
+        public org.memshare.api.spci.MemoryRegion region() {
+            List<org.memshare.api.spci.Constituent> list = new java.util.ArrayList<>(constituents.size());
+            for (ConstituentArg c : constituents) {
+                list.add(org.memshare.api.spci.Constituent.of(c.address(), c.pages()));
+            }
+            return org.memshare.api.spci.MemoryRegion.of(tag, flags,
+                    List.of(org.memshare.api.spci.ReceiverAttributes.of(to, attrs)), list);
+        }
+
+        /**
+         * The same send as a {@code sharebytes} line: the region already encoded. A replay of
+         * either does the same and prints the same; {@code memshare bench} encodes share lines
+         * this way before it times them, as Hafnium's harness encodes them when it parses.
+         */
+        public ShareBytes encoded() {
+            return new ShareBytes(type, from, to, org.memshare.api.spci.MemoryRegionCodec.encode(region()));
+        }
     }
 
     /** {@code sharebytes type=T from=F to=R hex=HEX}: a message whose region is exactly these bytes. */
@@ -123,6 +142,11 @@ public sealed interface Operation {
         @Override
         public byte[] region() {
             return region.clone();
+        }
+
+        /** The whole message, header and region, made with one copy of the region. */
+        byte[] message() {
+            return org.memshare.api.spci.MemoryRegionCodec.message(type, region);
         }
     }
 

@@ -18,11 +18,9 @@ import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.arch.ArchConfig;
 import org.memshare.api.arch.PageTableFormat;
 import org.memshare.api.policy.SharePolicyFactories;
-import org.memshare.api.spci.Constituent;
 import org.memshare.api.spci.Decoded;
 import org.memshare.api.spci.MemoryRegion;
 import org.memshare.api.spci.MemoryRegionCodec;
-import org.memshare.api.spci.ReceiverAttributes;
 import org.memshare.engine.hypervisor.AccessResult;
 import org.memshare.engine.hypervisor.Hypervisor;
 import org.memshare.engine.machine.Machine;
@@ -261,15 +259,10 @@ public final class TraceReplayer {
         } else if (operation instanceof Operation.Pool) {
             result(n, "free " + machine.pool().freeCount());
         } else if (operation instanceof Operation.Share share) {
-            List<Constituent> constituents = new ArrayList<>(share.constituents().size());
-            for (Operation.ConstituentArg c : share.constituents()) {
-                constituents.add(Constituent.of(c.address(), c.pages()));
-            }
-            MemoryRegion region = MemoryRegion.of(share.tag(), share.flags(),
-                    List.of(ReceiverAttributes.of(share.to(), share.attrs())), constituents);
+            MemoryRegion region = share.region();
             send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encodeMessage(share.type(), region), region);
         } else if (operation instanceof Operation.ShareBytes bytes) {
-            send(n, bytes.type(), bytes.from(), bytes.to(), MemoryRegionCodec.message(bytes.type(), bytes.region()), null);
+            send(n, bytes.type(), bytes.from(), bytes.to(), bytes.message(), null);
         } else if (operation instanceof Operation.Access access) {
             if (vm(n, access.vm()) != null) {
                 Hypervisor.Access kind = switch (access.kind()) {
