@@ -32,20 +32,7 @@ class FfaReplayTest {
 
     @Test
     void theWorkedExampleOfTheDocsPrintsWhatTheDocsSay() {
-        Run run = run("""
-                init arch=fake pool_pages=64 vms=3 ffa=1.2,1.2,1.1
-                map 1 0x200000 0x210000 0x7
-                mem_lend from=1 to=2,3:ro c=0x200000:2
-                mode 1 0x200000 0x202000
-                mem_retrieve vm=3 handle=0x8000000000000000 from=1 type=lend to=2:rw,3:ro
-                mode 3 0x200000 0x202000
-                mem_retrieve vm=3 handle=0x8000000000000000 from=1 type=lend to=2:rw,3:ro
-                rx_release vm=3
-                mem_reclaim vm=1 handle=0x8000000000000000
-                mem_relinquish vm=3 handle=0x8000000000000000
-                mem_reclaim vm=1 handle=0x8000000000000000
-                mode 1 0x200000 0x202000
-                """);
+        Run run = run(FfaExplainTest.WORKED_EXAMPLE);
         assertEquals("""
                 1: ok
                 2: ok
