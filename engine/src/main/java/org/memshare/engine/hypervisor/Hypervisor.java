@@ -119,8 +119,7 @@ public final class Hypervisor {
         }
         Vm sender = from.get();
         Vm receiver = to.get();
-        VmLocks.lockBoth(sender, receiver);
-        try {
+        try (VmLocks held = VmLocks.lock(sender, receiver)) {
             // Both refusals come before the buffer would be read, so they leave it as it was.
             if (receiver.mailbox().isBusy()) {
                 return SpciResult.error(SpciError.BUSY, "VM " + receiverId + "'s mailbox is full");
@@ -143,8 +142,6 @@ public final class Hypervisor {
             } finally {
                 copy.inUse = false;
             }
-        } finally {
-            VmLocks.unlockBoth(sender, receiver);
         }
     }
 

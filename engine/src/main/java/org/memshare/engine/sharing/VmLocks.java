@@ -42,40 +42,6 @@ public final class VmLocks implements AutoCloseable {
         return new VmLocks(List.of(first, second));
     }
 
-    /**
-     * Locks two VMs as {@link #lock(Vm, Vm)} does, without the object to close: the caller
-     * releases them with {@link #unlockBoth} (the send path, which takes them once per message).
-     */
-    public static void lockBoth(Vm a, Vm b) {
-        requireNonNull(a, "a is null");
-        requireNonNull(b, "b is null");
-        if (a.id() == b.id()) {
-            a.lock().lock();
-            return;
-        }
-        Vm first = a.id() < b.id() ? a : b;
-        Vm second = first == a ? b : a;
-        first.lock().lock();
-        try {
-            second.lock().lock();
-        } catch (RuntimeException | Error e) {
-            first.lock().unlock();
-            throw e;
-        }
-    }
-
-    /** Releases what {@link #lockBoth} took for the same two VMs, the higher id first. */
-    public static void unlockBoth(Vm a, Vm b) {
-        if (a.id() == b.id()) {
-            a.lock().unlock();
-            return;
-        }
-        Vm first = a.id() < b.id() ? a : b;
-        Vm second = first == a ? b : a;
-        second.lock().unlock();
-        first.lock().unlock();
-    }
-
     /** Locks {@code vms}, lowest id first; a VM listed twice is locked once. */
     public static VmLocks lock(Vm... vms) {
         return lock(List.of(vms));
