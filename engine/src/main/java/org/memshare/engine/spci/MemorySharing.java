@@ -140,25 +140,14 @@ public final class MemorySharing {
             if (rejected.isPresent()) {
                 return SpciResult.error(rejected.get().error(), rejected.get().reason());
             }
-            ShareType type = shareType(typeCode);
-            if (type == null) {
+            Optional<ShareType> type = ShareType.fromCode(typeCode);
+            if (type.isEmpty()) {
                 return SpciResult.error(SpciError.INVALID_PARAMETERS, "unknown memory message type " + typeCode);
             }
-            return shareWellFormed(from, to, type, null, scratch);
+            return shareWellFormed(from, to, type.get(), null, scratch);
         } finally {
             scratch.release();
         }
-    }
-
-    /** {@link ShareType#fromCode} without the Optional; null for an unknown code. */
-    private static ShareType shareType(int code) {
-        return switch (code) {
-            case 0 -> ShareType.DONATE;
-            case 1 -> ShareType.LEND;
-            case 2 -> ShareType.SHARE;
-            case 3 -> ShareType.RELINQUISH;
-            default -> null;
-        };
     }
 
     /**

@@ -5,7 +5,6 @@ import static org.memshare.api.mode.Mode.SHARED;
 import static org.memshare.api.mode.Mode.UNOWNED;
 
 import java.util.List;
-import java.util.Optional;
 import org.memshare.api.spci.ShareType;
 
 /**
@@ -21,10 +20,6 @@ final class Transitions {
 
     /** One row: from these states to those. */
     record Row(int senderBefore, int receiverBefore, int senderAfter, int receiverAfter) {
-    }
-
-    /** The new modes of a matched row. */
-    record Outcome(int senderMode, int receiverMode) {
     }
 
     private static final List<Row> DONATE = List.of(
@@ -58,16 +53,9 @@ final class Transitions {
     }
 
     /**
-     * The first row matching the current modes: the sender keeps its non-state bits (R, W, X,
-     * D), the receiver gets the row's state plus {@code receiverPermissions}.
+     * The first row matching the current modes (their state bits), or null if none does; the new
+     * modes are {@link #senderAfter} and {@link #receiverAfter} of it.
      */
-    static Optional<Outcome> next(ShareType type, int senderMode, int receiverMode, int receiverPermissions) {
-        Row row = match(type, senderMode, receiverMode);
-        return row == null ? Optional.empty()
-                : Optional.of(new Outcome(senderAfter(row, senderMode), receiverAfter(row, receiverPermissions)));
-    }
-
-    /** The first row matching the current modes, or null: {@link #next} without objects. */
     static Row match(ShareType type, int senderMode, int receiverMode) {
         List<Row> rows = rows(type);
         for (int i = 0; i < rows.size(); i++) {
