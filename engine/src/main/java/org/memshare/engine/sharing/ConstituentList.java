@@ -162,8 +162,7 @@ public final class ConstituentList {
 
     /** Run {@code index} in words, for reasons, as {@link PageRun#describe()}: {@code 0x201000, 1 page}. */
     public String describe(int index) {
-        long pages = pageCount(index);
-        return "0x" + Long.toHexString(addresses[index]) + ", " + pages + (pages == 1 ? " page" : " pages");
+        return get(index).describe(); // a reason's words, off the hot path: one place says them
     }
 
     public int fragmentCount() {
