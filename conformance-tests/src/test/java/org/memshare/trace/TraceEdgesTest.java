@@ -178,6 +178,18 @@ class TraceEdgesTest {
     }
 
     @Test
+    void aLineOfExactlyTheLimitIsReadAndOneByteMoreIsNot() {
+        // The line is read from the input buffer in pieces (64 KiB at a time): the limit holds
+        // across them, counted in bytes before the line feed.
+        byte[] atLimit = new byte[TraceLines.MAX_LINE_BYTES];
+        java.util.Arrays.fill(atLimit, (byte) '#');
+        byte[] overLimit = new byte[TraceLines.MAX_LINE_BYTES + 1];
+        java.util.Arrays.fill(overLimit, (byte) '#');
+        Run run = bytes(concat(INIT, atLimit, "\n", overLimit, "\npool\n"));
+        assertEquals("1: ok\n3: error the line is longer than 1048576 bytes\n4: free 55\n", run.output());
+    }
+
+    @Test
     void anOverlongLineIsAnErrorAndIsNotHeld() {
         byte[] huge = new byte[TraceLines.MAX_LINE_BYTES + 10];
         java.util.Arrays.fill(huge, (byte) '#');
