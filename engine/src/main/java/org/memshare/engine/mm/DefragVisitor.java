@@ -59,7 +59,7 @@ final class DefragVisitor implements TableVisitor {
         memory.clearChangedChildren(tablePa);
         long merged = merged(entry, level, memory.table(tablePa));
         if (merged != entry) {
-            writer.write(table, index, level, address, merged, pool);
+            writer.writeMerged(table, index, level, address, merged, pool);
         }
         return 0;
     }

@@ -50,6 +50,20 @@ final class EntryWriter {
      * marked changed, so the next defrag looks at it.
      */
     void write(long[] table, int index, int level, long address, long replacement, PagePool pool) {
+        write(table, index, level, address, replacement, pool, false);
+    }
+
+    /**
+     * {@link #write} of a defrag's merge: the table the old entry points at holds no tables (it
+     * merged because its entries are all blocks or all absent), so it goes back to the pool
+     * without a walk over its 512 entries looking for tables under it.
+     */
+    void writeMerged(long[] table, int index, int level, long address, long replacement, PagePool pool) {
+        write(table, index, level, address, replacement, pool, true);
+    }
+
+    private void write(long[] table, int index, int level, long address, long replacement, PagePool pool,
+            boolean oldTableHoldsNoTables) {
         long old = table[index];
         if (format.isValid(old, level) && format.isValid(replacement, level)) {
             breakBeforeMake(table, index, level, address);
@@ -57,7 +71,7 @@ final class EntryWriter {
         table[index] = replacement;
         walker.markChanged(level);
         if (level > 0 || format.isTable(replacement, level) || format.isTable(old, level)) {
-            tableEntryWritten(index, level, address, old, replacement, pool);
+            tableEntryWritten(index, level, address, old, replacement, pool, oldTableHoldsNoTables);
         }
     }
 
@@ -97,7 +111,8 @@ final class EntryWriter {
     }
 
     /** The bookkeeping of a write above level 0: the walk's path, a new table's marks, the old tables freed. */
-    private void tableEntryWritten(int index, int level, long address, long old, long replacement, PagePool pool) {
+    private void tableEntryWritten(int index, int level, long address, long old, long replacement, PagePool pool,
+            boolean oldTableHoldsNoTables) {
         walker.entryWritten(level);
         if (format.isTable(replacement, level)) {
             long tablePa = format.tableAddress(replacement, level);
@@ -107,7 +122,11 @@ final class EntryWriter {
             walker.markChildChanged(level, index);
         }
         if (format.isTable(old, level)) {
-            freeTables(old, level, address & -geometry.entrySize(level), pool);
+            if (oldTableHoldsNoTables) {
+                pool.free(format.tableAddress(old, level));
+            } else {
+                freeTables(old, level, address & -geometry.entrySize(level), pool);
+            }
         }
     }
 
