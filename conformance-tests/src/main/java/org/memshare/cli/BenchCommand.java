@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Parses a trace (encoding each share line's message, as Hafnium's harness does), then replays it N times, each time on a fresh machine, timing only the"
-                + " operations after the line '#@ measure' (all of them if there is none); the output of the"
-                + " operations is discarded. Prints one line per repeat, then last:",
+                + " operations after the line '#@ measure' (all of them if there is none); the operations'"
+                + " output is not made, so the time is the operations' own. Prints one line per repeat, then last:",
             "  bench: OPS ops, median M ns/op (min A, max B), R ops/s",
             "over the repeats after the first (the only one if N is 1). Errors in the trace are printed on"
                 + " standard error and make the exit status 1."})
@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
             ArchRegistry registry = plugins.registry();
             PolicyOptions.Resolved policies = policyOptions.resolve(plugins);
             for (int r = 0; r < repeat; r++) {
-                TraceReplayer replayer = new TraceReplayer(registry, Writer.nullWriter(), null, policies.factories(),
+                TraceReplayer replayer = TraceReplayer.discardingOutput(registry, policies.factories(),
                         policies.selected());
                 for (int i = 0; i < from; i++) {
                     replayer.execute(timed.get(i));

@@ -177,4 +177,42 @@ class BenchCommandTest {
         }
         assertTrue(shares > 800, "the corpus's share lines: " + shares);
     }
+
+    @Test
+    void aReplayThatMakesNoOutputRunsEveryOperationAsAReplayDoes() {
+        // bench's replayer makes no output; it must still run every operation (errors counted)
+        // and leave each corpus trace's machine exactly as a replay that prints does.
+        org.memshare.engine.plugin.ArchRegistry registry = org.memshare.engine.plugin.ArchRegistry.discover();
+        org.memshare.api.policy.SharePolicyFactories factories =
+                org.memshare.api.policy.SharePolicyFactories.load(getClass().getClassLoader());
+        int withMachine = 0;
+        for (org.memshare.trace.CorpusCase c : org.memshare.trace.Corpus.bundled()) {
+            List<org.memshare.trace.ParsedLine> encoded =
+                    BenchCommand.encodeShares(TraceParser.parseAll(c.trace().lines().toList()));
+            StringWriter printed = new StringWriter();
+            org.memshare.trace.TraceReplayer printing = new org.memshare.trace.TraceReplayer(registry, printed);
+            org.memshare.trace.TraceReplayer silent =
+                    org.memshare.trace.TraceReplayer.discardingOutput(registry, factories, List.of());
+            int printingErrors = printing.replay(encoded);
+            assertEquals(printingErrors, silent.replay(encoded), c.name());
+            assertEquals(c.expected(), printed.toString(), c.name());
+            assertEquals(printing.machine().isPresent(), silent.machine().isPresent(), c.name());
+            if (printing.machine().isPresent()) {
+                withMachine++;
+                assertEquals(state(printing.machine().get()), state(silent.machine().get()), c.name());
+            }
+        }
+        assertTrue(withMachine > 40, "corpus traces that end with a machine: " + withMachine);
+    }
+
+    /** The pool's free count and every VM's entries, as text. */
+    private static String state(org.memshare.engine.machine.Machine machine) {
+        StringBuilder text = new StringBuilder("free " + machine.pool().freeCount() + "\n");
+        for (org.memshare.engine.machine.Vm vm : machine.vms()) {
+            text.append("vm ").append(vm.id()).append('\n');
+            vm.table().visit((level, address, pte, kind) -> text.append(level).append(' ')
+                    .append(Long.toHexString(address)).append(' ').append(Long.toHexString(pte)).append('\n'));
+        }
+        return text.toString();
+    }
 }

@@ -65,6 +65,8 @@ public final class TraceReplayer {
     private final ReplayObserver observer;
     /** How output lines are written; null for the canonical text alone (the fast path). */
     private final LineFormat format;
+    /** Whether output is thrown away unwritten ({@link #discardingOutput}): a share's hex is then never made. */
+    private final boolean discardOutput;
     /** The operation being replayed, for the format; null on a malformed line. */
     private Operation current;
     private int errors;
@@ -101,12 +103,29 @@ public final class TraceReplayer {
     public TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer,
             SharePolicyFactories policyFactories, List<SharePolicyFactories.Selected> extraPolicies,
             LineFormat format) {
+        this(registry, sink, observer, policyFactories, extraPolicies, format, false);
+    }
+
+    private TraceReplayer(ArchRegistry registry, Writer sink, ReplayObserver observer,
+            SharePolicyFactories policyFactories, List<SharePolicyFactories.Selected> extraPolicies,
+            LineFormat format, boolean discardOutput) {
+        this.discardOutput = discardOutput;
         this.format = format;
         this.registry = requireNonNull(registry, "registry is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.observer = observer;
         this.policyFactories = requireNonNull(policyFactories, "policyFactories is null");
         this.extraPolicies = List.copyOf(extraPolicies);
+    }
+
+    /**
+     * A replayer for timing ({@code memshare bench}): every operation runs and is counted as
+     * usual, errors included, but no output is made, so what is timed is the operations and not
+     * the formatting of their answers (a share's answer is a kilobyte of hex).
+     */
+    public static TraceReplayer discardingOutput(ArchRegistry registry, SharePolicyFactories policyFactories,
+            List<SharePolicyFactories.Selected> extraPolicies) {
+        return new TraceReplayer(registry, Writer.nullWriter(), null, policyFactories, extraPolicies, null, true);
     }
 
     /** Replays {@code lines} in order, flushes the output and returns the number of error lines. */
@@ -193,7 +212,9 @@ public final class TraceReplayer {
         } else if (line instanceof ParsedLine.Malformed malformed) {
             error(malformed.number(), malformed.reason());
         }
-        if (out.length() >= FLUSH_THRESHOLD) {
+        if (discardOutput) {
+            out.setLength(0);
+        } else if (out.length() >= FLUSH_THRESHOLD) {
             flush();
         }
     }
@@ -426,6 +447,10 @@ public final class TraceReplayer {
         SpciResult outcome = hypervisor.send(from, to, message);
         if (outcome.isSuccess()) {
             hypervisor.discard(to);
+        }
+        if (discardOutput) {
+            lastResult = outcome.name();
+            return;
         }
         String hexRegion = hexRegion(message);
         if (format == null) {
