@@ -25,6 +25,12 @@ public final class Mode {
 
     /** Both bits together mean "unmapped": mapping such a mode is an unmap. */
     public static final int UNMAPPED_MASK = INVALID | UNOWNED;
+    /**
+     * The ownership-state bits (INVALID, UNOWNED, SHARED): who holds the memory and whether
+     * exclusively, as opposed to the access bits R, W, X and D. A sharing step moves a mode from
+     * one state to another and keeps, or narrows, its access.
+     */
+    public static final int STATE_MASK = INVALID | UNOWNED | SHARED;
     /** Every bit that has a meaning. */
     public static final int ALL = R | W | X | D | INVALID | UNOWNED | SHARED;
 

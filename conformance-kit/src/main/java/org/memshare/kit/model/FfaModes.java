@@ -25,8 +25,8 @@ import org.memshare.api.ffa.FfaShareKind;
  * </ul>
  */
 public final class FfaModes {
-    /** The state bits. */
-    public static final int STATE = INVALID | UNOWNED | SHARED;
+    /** The state bits: {@link org.memshare.api.mode.Mode#STATE_MASK}. */
+    public static final int STATE = org.memshare.api.mode.Mode.STATE_MASK;
     /** Unmapped: what a VM that never had the page, or gave it away, holds (reads as an absent entry). */
     public static final int UNMAPPED = INVALID | UNOWNED;
 

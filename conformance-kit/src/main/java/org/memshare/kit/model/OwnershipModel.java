@@ -54,8 +54,8 @@ import org.memshare.kit.fixture.KitMachine;
  * exclusive access; any other owner state is a violation, as is any other non-owner state.
  */
 public final class OwnershipModel {
-    /** The state bits of a mode. */
-    public static final int STATE = ShareTransitions.STATE;
+    /** The state bits of a mode: {@link org.memshare.api.mode.Mode#STATE_MASK}. */
+    public static final int STATE = org.memshare.api.mode.Mode.STATE_MASK;
 
     private final long base;
     private final int pages;

@@ -18,8 +18,8 @@ import org.memshare.api.spci.ShareType;
  * (never mapped), and a table accepts either where it lists them.
  */
 public final class ShareTransitions {
-    /** The state bits of a mode. */
-    public static final int STATE = INVALID | UNOWNED | SHARED;
+    /** The state bits of a mode: {@link org.memshare.api.mode.Mode#STATE_MASK}. */
+    public static final int STATE = org.memshare.api.mode.Mode.STATE_MASK;
 
     /** New state bits of the sender and the receiver. */
     public record Transition(int sender, int receiver) {

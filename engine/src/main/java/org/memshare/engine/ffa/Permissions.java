@@ -10,7 +10,7 @@ import org.memshare.api.mode.Mode;
 /** FF-A permissions and attributes as Hafnium turns them into modes and judges them. */
 final class Permissions {
     /** The ownership state bits of a mode. */
-    static final int STATE = Mode.INVALID | Mode.UNOWNED | Mode.SHARED;
+    static final int STATE = Mode.STATE_MASK;
     /** Bits 7-6 of the attributes: Hafnium's 2-bit security field (bit 6 is NS; 7 must be 0 too). */
     static final int SECURITY_FIELD = 0xc0;
 
