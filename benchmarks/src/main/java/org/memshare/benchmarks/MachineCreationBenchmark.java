@@ -3,9 +3,11 @@ package org.memshare.benchmarks;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import com.google.inject.multibindings.Multibinder;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.memshare.api.policy.SharePolicy;
+import org.memshare.api.policy.SharePolicyFactories;
 import org.memshare.engine.machine.MachineConfig;
 import org.memshare.engine.machine.MachineFactory;
 import org.memshare.engine.machine.MachineResult;
@@ -51,12 +53,15 @@ public class MachineCreationBenchmark {
     private ArchRegistry registry;
     private MachineConfig config;
     private MachineFactory withPolicy;
+    private List<SharePolicyFactories.Selected> namedPolicies;
 
     @Setup
     public void setUp() {
         registry = ArchRegistry.discover();
         config = MachineConfig.of(arch, 40, 256, 3);
         withPolicy = Machines.factory(new NoDonationsToVm2());
+        SharePolicyFactories factories = SharePolicyFactories.load(getClass().getClassLoader());
+        namedPolicies = List.of(factories.resolve("no-exec:3"), factories.resolve("lend-cap:16M"));
     }
 
     /** A machine without user modules, as the trace replayer makes one for every {@code init}. */
@@ -69,6 +74,15 @@ public class MachineCreationBenchmark {
     @Benchmark
     public MachineResult createFromFactoryWithPolicy() {
         return withPolicy.create(config, registry);
+    }
+
+    /**
+     * A machine with two named policies, as {@code init ... policy=no-exec:3 policy=lend-cap:16M}
+     * makes one: a fresh policy from each factory, bound without a Guice module of the user's.
+     */
+    @Benchmark
+    public MachineResult createWithNamedPolicies() {
+        return Machines.create(config, registry, namedPolicies);
     }
 
     /** A machine with one policy module, its injector built for this machine alone. */
