@@ -144,9 +144,14 @@ public sealed interface Operation {
             return region.clone();
         }
 
-        /** The whole message, header and region, made with one copy of the region. */
-        byte[] message() {
-            return org.memshare.api.spci.MemoryRegionCodec.message(type, region);
+        /** The length of the whole message, header and region. */
+        int messageLength() {
+            return org.memshare.api.spci.MemoryRegionCodec.HEADER_SIZE + region.length;
+        }
+
+        /** Writes the whole message at the start of {@code into}, at least {@link #messageLength} long, copying nothing else. */
+        void writeMessage(byte[] into) {
+            org.memshare.api.spci.MemoryRegionCodec.writeMessage(type, region, into);
         }
     }
 

@@ -54,6 +54,8 @@ public final class TraceReplayer {
     private final Writer sink;
     private final StringBuilder out = new StringBuilder(FLUSH_THRESHOLD + 256);
     private final Map<PreparedRange, Integer> pendingPrepares = new HashMap<>();
+    /** The message of the last {@code sharebytes} line, in a buffer reused from line to line. */
+    private byte[] messageBuffer = new byte[0];
     /** The hex digits of the last share's region, reused from line to line. */
     private byte[] hex = new byte[0];
     private final SharePolicyFactories policyFactories;
@@ -281,9 +283,16 @@ public final class TraceReplayer {
             result(n, "free " + machine.pool().freeCount());
         } else if (operation instanceof Operation.Share share) {
             MemoryRegion region = share.region();
-            send(n, share.type(), share.from(), share.to(), MemoryRegionCodec.encodeMessage(share.type(), region), region);
+            byte[] message = MemoryRegionCodec.encodeMessage(share.type(), region);
+            send(n, share.type(), share.from(), share.to(), message, message.length, region);
         } else if (operation instanceof Operation.ShareBytes bytes) {
-            send(n, bytes.type(), bytes.from(), bytes.to(), bytes.message(), null);
+            // Built in a buffer reused from line to line: the hypervisor copies what it is sent.
+            int length = bytes.messageLength();
+            if (messageBuffer.length < length) {
+                messageBuffer = new byte[length];
+            }
+            bytes.writeMessage(messageBuffer);
+            send(n, bytes.type(), bytes.from(), bytes.to(), messageBuffer, length, null);
         } else if (operation instanceof Operation.Access access) {
             if (vm(n, access.vm()) != null) {
                 Hypervisor.Access kind = switch (access.kind()) {
@@ -439,12 +448,12 @@ public final class TraceReplayer {
     }
 
     /**
-     * Sends {@code message}, an architected header of {@code type} and a region, from one VM to another, prints
+     * Sends the first {@code length} bytes of {@code message}, an architected header of {@code type} and a region, from one VM to another, prints
      * the outcome and the region's bytes, and releases the receiver's mailbox at once, unread (no
      * copy of the message is made for it), so no mailbox stays busy inside a trace.
      */
-    private void send(int n, int type, int from, int to, byte[] message, MemoryRegion built) {
-        SpciResult outcome = hypervisor.send(from, to, message);
+    private void send(int n, int type, int from, int to, byte[] message, int messageLength, MemoryRegion built) {
+        SpciResult outcome = hypervisor.send(from, to, message, messageLength);
         if (outcome.isSuccess()) {
             hypervisor.discard(to);
         }
@@ -452,13 +461,13 @@ public final class TraceReplayer {
             lastResult = outcome.name();
             return;
         }
-        String hexRegion = hexRegion(message);
+        String hexRegion = hexRegion(message, messageLength);
         if (format == null) {
             lastResult = outcome.name();
             out.append(n).append(": ").append(outcome.name()).append(" bytes=").append(hexRegion).append('\n');
             return;
         }
-        int length = message.length - MemoryRegionCodec.HEADER_SIZE;
+        int length = messageLength - MemoryRegionCodec.HEADER_SIZE;
         Optional<MemoryRegion> fields = built != null ? Optional.of(built)
                 : MemoryRegionCodec.decode(message, MemoryRegionCodec.HEADER_SIZE, length) instanceof Decoded.Ok ok
                         ? Optional.of(ok.region()) : Optional.empty();
@@ -473,8 +482,8 @@ public final class TraceReplayer {
      * a share prints a kilobyte of hex, and appending it a character at a time cost more than the
      * share's own checks.
      */
-    private String hexRegion(byte[] message) {
-        int length = message.length - MemoryRegionCodec.HEADER_SIZE;
+    private String hexRegion(byte[] message, int messageLength) {
+        int length = messageLength - MemoryRegionCodec.HEADER_SIZE;
         if (hex.length < 2 * length) {
             hex = new byte[2 * length];
         }

@@ -129,6 +129,28 @@ public final class MemoryRegionCodec {
     }
 
     /**
+     * {@link #message(int, byte[])} written at the start of {@code into} instead of a new array,
+     * for a caller that sends many messages from one buffer of its own.
+     *
+     * @return the message's length, {@code 8 + regionBytes.length}
+     * @throws IllegalArgumentException if {@code type} is not 0 to 0xffff, or {@code into} is
+     *     shorter than the message
+     */
+    public static int writeMessage(int type, byte[] regionBytes, byte[] into) {
+        checkType(type);
+        requireNonNull(regionBytes, "regionBytes is null");
+        requireNonNull(into, "into is null");
+        if (regionBytes.length > into.length - HEADER_SIZE) {
+            throw new IllegalArgumentException("a message of " + ((long) HEADER_SIZE + regionBytes.length)
+                    + " bytes does not fit " + into.length + " bytes");
+        }
+        java.util.Arrays.fill(into, 0, HEADER_SIZE, (byte) 0);
+        SHORT.set(into, 0, (short) type);
+        System.arraycopy(regionBytes, 0, into, HEADER_SIZE, regionBytes.length);
+        return HEADER_SIZE + regionBytes.length;
+    }
+
+    /**
      * The header's type field (0 to 0xffff, possibly not a {@link ShareType}), or empty if the
      * message is shorter than the 8-byte header.
      */

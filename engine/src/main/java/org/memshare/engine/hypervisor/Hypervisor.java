@@ -101,6 +101,22 @@ public final class Hypervisor {
         return send(senderId, receiverId, message.length, message);
     }
 
+    /**
+     * {@link #send(int, int, byte[])} of the first {@code length} bytes of {@code buffer}: the
+     * same checks, the same result, as if those bytes were the message, so a caller that sends
+     * many messages can build each in one buffer of its own.
+     *
+     * @throws IllegalArgumentException if {@code length} is negative or beyond the buffer
+     */
+    public SpciResult send(int senderId, int receiverId, byte[] buffer, int length) {
+        requireNonNull(buffer, "buffer is null");
+        if (length < 0 || length > buffer.length) {
+            throw new IllegalArgumentException("length " + length + " is not within the " + buffer.length
+                    + "-byte buffer");
+        }
+        return send(senderId, receiverId, length, buffer);
+    }
+
     private SpciResult send(int senderId, int receiverId, int size, byte[] message) {
         Optional<Vm> from = machine.vm(senderId);
         if (from.isEmpty()) {
@@ -129,7 +145,7 @@ public final class Hypervisor {
                         "a message of " + size + " bytes is shorter than its header");
             }
             if (message != null) {
-                sender.mailbox().writeSendBuffer(message);
+                sender.mailbox().writeSendBuffer(message, size);
             }
             MessageCopy copy = MessageCopy.take();
             try {

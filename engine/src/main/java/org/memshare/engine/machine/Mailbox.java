@@ -65,11 +65,21 @@ public final class Mailbox {
     /** Writes {@code message} at the start of the send buffer, as the VM itself would. */
     public void writeSendBuffer(byte[] message) {
         java.util.Objects.requireNonNull(message, "message is null");
-        if (message.length > SIZE) {
-            throw new IllegalArgumentException("a message of " + message.length + " bytes does not fit the "
+        writeSendBuffer(message, message.length);
+    }
+
+    /** Writes the first {@code length} bytes of {@code message} at the start of the send buffer. */
+    public void writeSendBuffer(byte[] message, int length) {
+        java.util.Objects.requireNonNull(message, "message is null");
+        if (length < 0 || length > message.length) {
+            throw new IllegalArgumentException("length " + length + " is not within the " + message.length
+                    + "-byte array");
+        }
+        if (length > SIZE) {
+            throw new IllegalArgumentException("a message of " + length + " bytes does not fit the "
                     + SIZE + "-byte send buffer");
         }
-        System.arraycopy(message, 0, send, 0, message.length);
+        System.arraycopy(message, 0, send, 0, length);
     }
 
     /** A copy of the first {@code size} bytes of the send buffer: what the hypervisor validates and delivers. */

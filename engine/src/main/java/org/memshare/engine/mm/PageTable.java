@@ -190,26 +190,36 @@ public final class PageTable {
      * and how many new tables the map needs (counted by a dry run, on failure only).
      */
     public MapResult mapResult(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
-        return map(begin, end, mode, pool) ? MapResult.ok() : ranOut("map", begin, end, mode);
+        return map(begin, end, mode, pool) ? MapResult.ok() : ranOut("map", begin.value(), end.value(), mode);
     }
 
     /** {@link #unmap}, answering why it failed, as {@link #mapResult}. */
     public MapResult unmapResult(PhysicalAddress begin, PhysicalAddress end, PagePool pool) {
-        return unmap(begin, end, pool) ? MapResult.ok() : ranOut("unmap", begin, end, Mode.UNMAPPED_MASK);
+        return unmap(begin, end, pool) ? MapResult.ok() : ranOut("unmap", begin.value(), end.value(), Mode.UNMAPPED_MASK);
     }
 
     /** {@link #prepare}, answering why it failed, as {@link #mapResult}. */
     public MapResult prepareResult(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
-        return prepare(begin, end, mode, pool) ? MapResult.ok() : ranOut("prepare", begin, end, mode);
+        return prepare(begin, end, mode, pool) ? MapResult.ok() : ranOut("prepare", begin.value(), end.value(), mode);
+    }
+
+    /**
+     * {@link #prepareResult(PhysicalAddress, PhysicalAddress, int, PagePool)} of the physical
+     * range {@code [begin, end)} given as raw unsigned addresses, for callers that hold their runs
+     * flat (see {@link #commitPrepared(long, long, int, PagePool)}).
+     */
+    public MapResult prepareResult(long begin, long end, int mode, PagePool pool) {
+        return update(begin, end, attrsFor(mode), Mode.isUnmapped(mode), false, pool) ? MapResult.ok()
+                : ranOut("prepare", begin, end, mode);
     }
 
     /**
      * The reason of an update whose prepare walk, the last walk made, ran out of pool: it took
      * every page the pool had, and a dry run from where it stopped counts the tables still missing.
      */
-    private MapResult ranOut(String operation, PhysicalAddress begin, PhysicalAddress end, int mode) {
+    private MapResult ranOut(String operation, long begin, long end, int mode) {
         long had = update.allocated();
-        long needed = had + tablesMissing(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode));
+        long needed = had + tablesMissing(begin, end, attrsFor(mode), Mode.isUnmapped(mode));
         return MapResult.failed("the page pool had " + (had == 0 ? "no free pages" : had == 1 ? "1 free page"
                 : had + " free pages") + ", the " + operation + " needs " + needed + " new table" + (needed == 1 ? "" : "s"));
     }
@@ -305,8 +315,19 @@ public final class PageTable {
     public void commitPrepared(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
         requireNonNull(begin, "begin is null");
         requireNonNull(end, "end is null");
-        if (!update(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode), true, pool)) {
-            throw new IllegalStateException("commit of " + begin + ".." + end + " needed memory: it was not prepared");
+        commitPrepared(begin.value(), end.value(), mode, pool);
+    }
+
+    /**
+     * {@link #commitPrepared(PhysicalAddress, PhysicalAddress, int, PagePool)} of the physical
+     * range {@code [begin, end)} given as raw unsigned addresses, for callers that hold their
+     * runs flat (the sharing core commits dozens of runs per share, and the JIT does not always
+     * see through an address object made per run).
+     */
+    public void commitPrepared(long begin, long end, int mode, PagePool pool) {
+        if (!update(begin, end, attrsFor(mode), Mode.isUnmapped(mode), true, pool)) {
+            throw new IllegalStateException("commit of 0x" + Long.toHexString(begin) + "..0x" + Long.toHexString(end)
+                    + " needed memory: it was not prepared");
         }
     }
 

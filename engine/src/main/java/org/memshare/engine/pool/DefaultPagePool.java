@@ -27,7 +27,10 @@ public final class DefaultPagePool implements PagePool {
     private volatile PagePool fallback;
     private ChunkList chunks;
     /** The free list as a stack: the head of Hafnium's list is the last element. */
-    private long[] freeList = new long[16];
+    /** No free entries yet: the array is made at the first free (a local pool of an update often never gets one). */
+    private static final long[] NO_ENTRIES = new long[0];
+
+    private long[] freeList = NO_ENTRIES;
     private int freeListSize;
 
     private DefaultPagePool(long entrySize, PagePool fallback) {
@@ -63,7 +66,7 @@ public final class DefaultPagePool implements PagePool {
             pool.freeListSize = from.freeListSize;
             from.fallback = null;
             from.chunks = new ChunkList(from.entrySize);
-            from.freeList = new long[16];
+            from.freeList = NO_ENTRIES;
             from.freeListSize = 0;
         }
         return pool;
@@ -118,7 +121,7 @@ public final class DefaultPagePool implements PagePool {
     @Override
     public synchronized void free(long address) {
         if (freeListSize == freeList.length) {
-            freeList = Arrays.copyOf(freeList, freeList.length * 2);
+            freeList = Arrays.copyOf(freeList, Math.max(16, freeList.length * 2));
         }
         freeList[freeListSize++] = address;
     }
@@ -129,29 +132,23 @@ public final class DefaultPagePool implements PagePool {
     }
 
     @Override
-    public void fini() {
-        long[] entries;
-        int entryCount;
-        ChunkList chunkList;
-        PagePool target;
-        synchronized (this) {
-            if (fallback == null) {
-                return;
-            }
-            entries = freeList;
-            entryCount = freeListSize;
-            chunkList = chunks;
-            target = fallback;
-            freeList = new long[16];
-            freeListSize = 0;
+    public synchronized void fini() {
+        if (fallback == null) {
+            return;
+        }
+        PagePool target = fallback;
+        fallback = null;
+        // Both lists go from their heads, as Hafnium does, so the fallback sees the same order.
+        // Under this pool's lock (a fallback never calls back into the pool it serves), so the
+        // free list's array stays for reuse: a local pool made per update allocates nothing here.
+        for (int i = freeListSize - 1; i >= 0; i--) {
+            target.free(freeList[i]);
+        }
+        freeListSize = 0;
+        if (!chunks.isEmpty()) {
+            chunks.forEach(target::addChunk);
             chunks = new ChunkList(entrySize);
-            fallback = null;
         }
-        // Walk both lists from their heads, as Hafnium does, so the fallback sees the same order.
-        for (int i = entryCount - 1; i >= 0; i--) {
-            target.free(entries[i]);
-        }
-        chunkList.forEach(target::addChunk);
     }
 
     /** The fallback pool, or null. */

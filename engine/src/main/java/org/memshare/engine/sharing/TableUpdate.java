@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
-import org.memshare.api.addr.PhysicalAddress;
 import org.memshare.api.pool.PagePool;
 import org.memshare.engine.machine.Vm;
 import org.memshare.engine.mm.MapResult;
@@ -207,8 +206,7 @@ public final class TableUpdate {
                             + ") reaches 0x" + Long.toHexString(paLimit.getAsLong())
                             + ", the end of the physical address range; nothing changed");
                 }
-                MapResult prepared = party.table().prepareResult(PhysicalAddress.of(address),
-                        PhysicalAddress.of(end), party.newMode(), pool);
+                MapResult prepared = party.table().prepareResult(address, end, party.newMode(), pool);
                 if (!prepared.done()) {
                     return new Outcome(Kind.NO_MEMORY_PREPARING, p, i, "the page pool ran out preparing the "
                             + party.role() + "'s table (VM " + party.vm() + ") for constituent " + i + " ("
@@ -234,7 +232,7 @@ public final class TableUpdate {
 
     private static void commitAll(PageTable table, ConstituentList runs, int mode, PagePool pool) {
         for (int i = 0; i < runs.size(); i++) {
-            table.commitPrepared(PhysicalAddress.of(runs.address(i)), PhysicalAddress.of(runs.end(i)), mode, pool);
+            table.commitPrepared(runs.address(i), runs.end(i), mode, pool);
         }
     }
 }
