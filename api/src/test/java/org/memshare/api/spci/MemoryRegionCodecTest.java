@@ -64,6 +64,21 @@ class MemoryRegionCodecTest {
         }
 
         @Test
+        void writeMessageWritesWhatMessageMakesOverWhateverTheBufferHeld() {
+            byte[] region = hex(LEND_FROM_CORPUS);
+            byte[] buffer = new byte[8 + region.length + 16];
+            java.util.Arrays.fill(buffer, (byte) 0xee);
+            assertEquals(8 + region.length, MemoryRegionCodec.writeMessage(1, region, buffer));
+            // The header's bytes after the type are zeroed, not left as the buffer had them;
+            // the bytes after the message are not touched.
+            assertArrayEquals(MemoryRegionCodec.message(1, region), java.util.Arrays.copyOf(buffer, 8 + region.length));
+            assertEquals((byte) 0xee, buffer[buffer.length - 1]);
+            assertThrows(IllegalArgumentException.class,
+                    () -> MemoryRegionCodec.writeMessage(1, region, new byte[8 + region.length - 1]));
+            assertThrows(IllegalArgumentException.class, () -> MemoryRegionCodec.writeMessage(0x10000, region, buffer));
+        }
+
+        @Test
         void messageTypeIsAnyUint16() {
             assertEquals("ffff000000000000", hex(MemoryRegionCodec.message(0xffff, new byte[0])));
             assertEquals(Optional.of(0xffff), MemoryRegionCodec.messageType(MemoryRegionCodec.message(0xffff, new byte[0])));

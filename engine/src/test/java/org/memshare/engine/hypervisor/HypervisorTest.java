@@ -92,6 +92,28 @@ class HypervisorTest {
     }
 
     @Test
+    void aMessageSentFromALargerBufferIsExactlyItsFirstBytes() {
+        Hypervisor hypervisor = boot(2);
+        byte[] message = message(ShareType.LEND, 2, 0);
+        byte[] buffer = new byte[message.length + 100];
+        java.util.Arrays.fill(buffer, (byte) 0x5a);
+        System.arraycopy(message, 0, buffer, 0, message.length);
+        assertTrue(hypervisor.send(1, 2, buffer, message.length).isSuccess());
+        // What arrives, and what the sender's buffer holds, is the message and not the bytes after it.
+        assertArrayEquals(message, hypervisor.release(2).orElseThrow().bytes());
+        assertArrayEquals(message,
+                hypervisor.machine().vm(1).orElseThrow().mailbox().copyOfSendBuffer(message.length));
+        // A length the buffer does not hold is the caller's mistake, not a message.
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> hypervisor.send(1, 2, buffer, buffer.length + 1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> hypervisor.send(1, 2, buffer, -1));
+        // A length too short for the header is refused as the same bytes sent alone would be.
+        assertEquals(hypervisor.send(1, 2, java.util.Arrays.copyOf(buffer, 5)).error(),
+                hypervisor.send(1, 2, buffer, 5).error());
+    }
+
+    @Test
     void aBusyMailboxAnswersBusyUntilReleased() {
         Hypervisor hypervisor = boot(2);
         assertTrue(hypervisor.send(1, 2, message(ShareType.SHARE, 2, 0)).isSuccess());
