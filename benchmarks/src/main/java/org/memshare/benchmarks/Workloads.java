@@ -67,7 +67,7 @@ final class Workloads {
         return MemoryRegion.of(0, 0, List.of(ReceiverAttributes.of(receiver, 0x60)), constituents);
     }
 
-    /** Sends {@code message}; on success the receiver reads and releases it, as a trace replay does. */
+    /** Sends {@code message}; on success the receiver reads and releases it (a reader that takes a copy). */
     static boolean send(Hypervisor hypervisor, int from, int to, byte[] message) {
         boolean ok = hypervisor.send(from, to, message).isSuccess();
         if (ok) {

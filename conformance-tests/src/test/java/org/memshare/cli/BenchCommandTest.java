@@ -205,6 +205,27 @@ class BenchCommandTest {
         assertTrue(withMachine > 40, "corpus traces that end with a machine: " + withMachine);
     }
 
+    @Test
+    void aReplayThatMakesNoOutputCountsErrorsAsAReplayDoes() {
+        org.memshare.engine.plugin.ArchRegistry registry = org.memshare.engine.plugin.ArchRegistry.discover();
+        List<org.memshare.trace.ParsedLine> lines = BenchCommand.encodeShares(TraceParser.parseAll(List.of(
+                "map 1 0x200000 0x400000 0x7",
+                "init arch=fake pool_pages=64 vms=2",
+                "bogus 1 2 3",
+                "map 9 0x200000 0x400000 0x7",
+                "commit 1 0x200000 0x400000 0x7",
+                "map 1 0x200000 0x400000 0x7",
+                "share type=lend from=1 to=2 c=0x200000:1",
+                "dump vm=1")));
+        StringWriter printed = new StringWriter();
+        int printingErrors = new org.memshare.trace.TraceReplayer(registry, printed).replay(lines);
+        org.memshare.trace.TraceReplayer silent = org.memshare.trace.TraceReplayer.discardingOutput(registry,
+                org.memshare.api.policy.SharePolicyFactories.load(getClass().getClassLoader()), List.of());
+        assertEquals(4, printingErrors, printed.toString());
+        assertEquals(printingErrors, silent.replay(lines));
+        assertTrue(printed.toString().contains("7: SUCCESS"), printed.toString());
+    }
+
     /** The pool's free count and every VM's entries, as text. */
     private static String state(org.memshare.engine.machine.Machine machine) {
         StringBuilder text = new StringBuilder("free " + machine.pool().freeCount() + "\n");

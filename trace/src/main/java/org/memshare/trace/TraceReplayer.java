@@ -67,7 +67,7 @@ public final class TraceReplayer {
     private final ReplayObserver observer;
     /** How output lines are written; null for the canonical text alone (the fast path). */
     private final LineFormat format;
-    /** Whether output is thrown away unwritten ({@link #discardingOutput}): a share's hex is then never made. */
+    /** Whether no output is made ({@link #discardingOutput}): no line is buffered, no share's hex or dump is made. */
     private final boolean discardOutput;
     /** The operation being replayed, for the format; null on a malformed line. */
     private Operation current;
@@ -122,8 +122,10 @@ public final class TraceReplayer {
 
     /**
      * A replayer for timing ({@code memshare bench}): every operation runs and is counted as
-     * usual, errors included, but no output is made, so what is timed is the operations and not
-     * the formatting of their answers (a share's answer is a kilobyte of hex).
+     * usual, errors included, but no output line is made (no share's hex, no dump of a table),
+     * so what is timed is the operations and not the formatting of their answers (a W2 share's
+     * answer is 2 KB of hex). Answers that are a word or a number are still worked out; only
+     * their lines are not written.
      */
     public static TraceReplayer discardingOutput(ArchRegistry registry, SharePolicyFactories policyFactories,
             List<SharePolicyFactories.Selected> extraPolicies) {
@@ -214,9 +216,7 @@ public final class TraceReplayer {
         } else if (line instanceof ParsedLine.Malformed malformed) {
             error(malformed.number(), malformed.reason());
         }
-        if (discardOutput) {
-            out.setLength(0);
-        } else if (out.length() >= FLUSH_THRESHOLD) {
+        if (!discardOutput && out.length() >= FLUSH_THRESHOLD) {
             flush();
         }
     }
@@ -505,6 +505,9 @@ public final class TraceReplayer {
     }
 
     private void dump(int n, PageTable table) {
+        if (discardOutput) {
+            return; // a dump only reads the table: without output there is nothing to do
+        }
         PageTableFormat arch = table.format();
         String prefix = n + ": ";
         // The canonical fast path writes each entry straight into the output buffer.
@@ -561,6 +564,9 @@ public final class TraceReplayer {
 
     /** {@link #emit(int, ReplayLine.Kind, String, String, Descriptor)} with the name of the refusing FF-A check. */
     private void emit(int n, ReplayLine.Kind kind, String text, String reason, String check, Descriptor descriptor) {
+        if (discardOutput) {
+            return;
+        }
         if (format == null) {
             out.append(n).append(": ").append(text).append('\n');
         } else {

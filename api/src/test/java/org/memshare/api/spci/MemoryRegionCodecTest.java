@@ -73,8 +73,12 @@ class MemoryRegionCodecTest {
             // the bytes after the message are not touched.
             assertArrayEquals(MemoryRegionCodec.message(1, region), java.util.Arrays.copyOf(buffer, 8 + region.length));
             assertEquals((byte) 0xee, buffer[buffer.length - 1]);
+            byte[] exact = new byte[8 + region.length];
+            assertEquals(exact.length, MemoryRegionCodec.writeMessage(1, region, exact));
+            assertArrayEquals(MemoryRegionCodec.message(1, region), exact);
             assertThrows(IllegalArgumentException.class,
                     () -> MemoryRegionCodec.writeMessage(1, region, new byte[8 + region.length - 1]));
+            assertThrows(IllegalArgumentException.class, () -> MemoryRegionCodec.writeMessage(1, new byte[0], new byte[7]));
             assertThrows(IllegalArgumentException.class, () -> MemoryRegionCodec.writeMessage(0x10000, region, buffer));
         }
 

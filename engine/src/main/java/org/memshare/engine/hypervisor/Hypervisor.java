@@ -87,7 +87,7 @@ public final class Hypervisor {
      * stays busy until released.
      */
     public SpciResult send(int senderId, int receiverId, int size) {
-        return send(senderId, receiverId, size, null);
+        return sendFromBuffer(senderId, receiverId, size, null);
     }
 
     /**
@@ -98,7 +98,7 @@ public final class Hypervisor {
      */
     public SpciResult send(int senderId, int receiverId, byte[] message) {
         requireNonNull(message, "message is null");
-        return send(senderId, receiverId, message.length, message);
+        return sendFromBuffer(senderId, receiverId, message.length, message);
     }
 
     /**
@@ -114,10 +114,11 @@ public final class Hypervisor {
             throw new IllegalArgumentException("length " + length + " is not within the " + buffer.length
                     + "-byte buffer");
         }
-        return send(senderId, receiverId, length, buffer);
+        return sendFromBuffer(senderId, receiverId, length, buffer);
     }
 
-    private SpciResult send(int senderId, int receiverId, int size, byte[] message) {
+    /** The send of {@code size} bytes of the sender's buffer, after {@code message} (if not null) is written into it. */
+    private SpciResult sendFromBuffer(int senderId, int receiverId, int size, byte[] message) {
         Optional<Vm> from = machine.vm(senderId);
         if (from.isEmpty()) {
             return SpciResult.error(SpciError.INVALID_PARAMETERS, "no VM " + senderId);

@@ -56,7 +56,10 @@ final class EntryWriter {
     /**
      * {@link #write} of a defrag's merge: the table the old entry points at holds no tables (it
      * merged because its entries are all blocks or all absent), so it goes back to the pool
-     * without a walk over its 512 entries looking for tables under it.
+     * without a walk over its 512 entries looking for tables under it. That rests on the format
+     * never calling a table entry a block (the kit's ARCH-6) nor an absent entry a table
+     * (ARCH-3): a plugin that breaks them fails the kit, and here would leak the tables under a
+     * merged table.
      */
     void writeMerged(long[] table, int index, int level, long address, long replacement, PagePool pool) {
         write(table, index, level, address, replacement, pool, true);

@@ -81,7 +81,7 @@ public final class LendingCapPolicy implements SharePolicy {
     @Override
     public void committed(ShareRequest request) {
         long pages = pages(request);
-        int state = Mode.INVALID | Mode.UNOWNED | Mode.SHARED;
+        int state = Mode.STATE_MASK;
         switch (request.type()) {
             case LEND, SHARE -> lent.merge(request.sender(), pages, Long::sum);
             case RELINQUISH -> subtract(request.receiver(), pages);

@@ -21,15 +21,14 @@ import org.memshare.api.pool.PagePool;
  * synchronized: a pool is shared by every VM of a machine.
  */
 public final class DefaultPagePool implements PagePool {
+    /** An empty free list: the array is made at the first free (a local pool of an update often never gets one). */
+    private static final long[] NO_ENTRIES = new long[0];
 
     private final long entrySize;
     /** Read without the monitor by allocations that fall through, so volatile. */
     private volatile PagePool fallback;
     private ChunkList chunks;
     /** The free list as a stack: the head of Hafnium's list is the last element. */
-    /** No free entries yet: the array is made at the first free (a local pool of an update often never gets one). */
-    private static final long[] NO_ENTRIES = new long[0];
-
     private long[] freeList = NO_ENTRIES;
     private int freeListSize;
 
@@ -132,22 +131,33 @@ public final class DefaultPagePool implements PagePool {
     }
 
     @Override
-    public synchronized void fini() {
-        if (fallback == null) {
-            return;
+    public void fini() {
+        long[] entries;
+        int entryCount;
+        ChunkList chunkList;
+        PagePool target;
+        synchronized (this) {
+            if (fallback == null) {
+                return;
+            }
+            entries = freeList;
+            entryCount = freeListSize;
+            chunkList = chunks;
+            target = fallback;
+            // Emptied without allocating: a local pool made per update often held nothing.
+            freeList = NO_ENTRIES;
+            freeListSize = 0;
+            if (!chunkList.isEmpty()) {
+                chunks = new ChunkList(entrySize);
+            }
+            fallback = null;
         }
-        PagePool target = fallback;
-        fallback = null;
-        // Both lists go from their heads, as Hafnium does, so the fallback sees the same order.
-        // Under this pool's lock (a fallback never calls back into the pool it serves), so the
-        // free list's array stays for reuse: a local pool made per update allocates nothing here.
-        for (int i = freeListSize - 1; i >= 0; i--) {
-            target.free(freeList[i]);
+        // Walk both lists from their heads, as Hafnium does, so the fallback sees the same order.
+        for (int i = entryCount - 1; i >= 0; i--) {
+            target.free(entries[i]);
         }
-        freeListSize = 0;
-        if (!chunks.isEmpty()) {
-            chunks.forEach(target::addChunk);
-            chunks = new ChunkList(entrySize);
+        if (!chunkList.isEmpty()) {
+            chunkList.forEach(target::addChunk);
         }
     }
 

@@ -16,7 +16,7 @@ import org.memshare.api.spci.ShareType;
  */
 final class Transitions {
     /** The bits of a mode that make up the ownership state. */
-    static final int STATE_MASK = INVALID | UNOWNED | SHARED;
+    static final int STATE_MASK = org.memshare.api.mode.Mode.STATE_MASK;
 
     /** One row: from these states to those. */
     record Row(int senderBefore, int receiverBefore, int senderAfter, int receiverAfter) {
