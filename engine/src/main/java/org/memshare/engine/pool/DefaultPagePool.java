@@ -136,6 +136,7 @@ public final class DefaultPagePool implements PagePool {
         int entryCount;
         ChunkList chunkList;
         PagePool target;
+        boolean hadChunks;
         synchronized (this) {
             if (fallback == null) {
                 return;
@@ -147,7 +148,10 @@ public final class DefaultPagePool implements PagePool {
             // Emptied without allocating: a local pool made per update often held nothing.
             freeList = NO_ENTRIES;
             freeListSize = 0;
-            if (!chunkList.isEmpty()) {
+            // An empty chunk list stays this pool's; a full one is handed over below, read only
+            // by this thread once it is no longer the pool's.
+            hadChunks = !chunkList.isEmpty();
+            if (hadChunks) {
                 chunks = new ChunkList(entrySize);
             }
             fallback = null;
@@ -156,7 +160,7 @@ public final class DefaultPagePool implements PagePool {
         for (int i = entryCount - 1; i >= 0; i--) {
             target.free(entries[i]);
         }
-        if (!chunkList.isEmpty()) {
+        if (hadChunks) {
             chunkList.forEach(target::addChunk);
         }
     }
