@@ -123,8 +123,7 @@ public final class MemoryRegionCodec {
             throw new IllegalArgumentException("the region is " + regionBytes.length + " bytes, too large for a message");
         }
         byte[] out = new byte[HEADER_SIZE + regionBytes.length];
-        SHORT.set(out, 0, (short) type);
-        System.arraycopy(regionBytes, 0, out, HEADER_SIZE, regionBytes.length);
+        writeMessage(type, regionBytes, out);
         return out;
     }
 

@@ -200,7 +200,9 @@ public final class PageTable {
 
     /** {@link #prepare}, answering why it failed, as {@link #mapResult}. */
     public MapResult prepareResult(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
-        return prepare(begin, end, mode, pool) ? MapResult.ok() : ranOut("prepare", begin.value(), end.value(), mode);
+        requireNonNull(begin, "begin is null");
+        requireNonNull(end, "end is null");
+        return prepareResult(begin.value(), end.value(), mode, pool);
     }
 
     /**
@@ -209,8 +211,7 @@ public final class PageTable {
      * flat (see {@link #commitPrepared(long, long, int, PagePool)}).
      */
     public MapResult prepareResult(long begin, long end, int mode, PagePool pool) {
-        return update(begin, end, attrsFor(mode), Mode.isUnmapped(mode), false, pool) ? MapResult.ok()
-                : ranOut("prepare", begin, end, mode);
+        return prepare(begin, end, mode, pool) ? MapResult.ok() : ranOut("prepare", begin, end, mode);
     }
 
     /**
@@ -250,7 +251,11 @@ public final class PageTable {
     public boolean prepare(PhysicalAddress begin, PhysicalAddress end, int mode, PagePool pool) {
         requireNonNull(begin, "begin is null");
         requireNonNull(end, "end is null");
-        return update(begin.value(), end.value(), attrsFor(mode), Mode.isUnmapped(mode), false, pool);
+        return prepare(begin.value(), end.value(), mode, pool);
+    }
+
+    private boolean prepare(long begin, long end, int mode, PagePool pool) {
+        return update(begin, end, attrsFor(mode), Mode.isUnmapped(mode), false, pool);
     }
 
     /**

@@ -80,4 +80,17 @@ class MailboxTest {
         assertArrayEquals(bytes(20, 0), Arrays.copyOfRange(into, 20, 40));
         assertArrayEquals(bytes(30, 6), mailbox.copyOfSendBuffer(30));
     }
+
+    @Test
+    void aPartOfAnArrayIsWrittenToTheSendBufferAndNothingBeyondIt() {
+        Mailbox mailbox = new Mailbox();
+        mailbox.writeSendBuffer(bytes(30, 6), 10);
+        assertArrayEquals(bytes(10, 6), mailbox.copyOfSendBuffer(10));
+        assertArrayEquals(bytes(20, 0), Arrays.copyOfRange(mailbox.copyOfSendBuffer(30), 10, 30));
+        assertThrows(IllegalArgumentException.class, () -> mailbox.writeSendBuffer(bytes(30, 7), 31));
+        assertThrows(IllegalArgumentException.class, () -> mailbox.writeSendBuffer(bytes(30, 7), -1));
+        assertThrows(IllegalArgumentException.class,
+                () -> mailbox.writeSendBuffer(bytes(Mailbox.SIZE + 1, 7), Mailbox.SIZE + 1));
+        assertArrayEquals(bytes(10, 6), mailbox.copyOfSendBuffer(10), "a refused write changes nothing");
+    }
 }

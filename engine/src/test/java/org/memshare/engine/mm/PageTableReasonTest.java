@@ -88,6 +88,29 @@ class PageTableReasonTest extends PageTableTestSupport {
     }
 
     @Test
+    void aPrepareByRawAddressesAnswersAsThePrepareByTypedOnes() {
+        leave(1);
+        MapResult raw = table.prepareResult(0x1000L, 0x2000L, RWX, pool);
+        assertEquals("the page pool had 1 free page, the prepare needs 2 new tables", raw.reason());
+        leave(0);
+        assertEquals(table.prepareResult(pa(0x1000), pa(0x2000), RWX, pool),
+                table.prepareResult(0x1000L, 0x2000L, RWX, pool));
+    }
+
+    @Test
+    void aCommitThatWasNotPreparedIsTheCallersBugAndNamesTheRange() {
+        java.util.OptionalInt before = modeOf(0x1000, 0x2000);
+        leave(0);
+        IllegalStateException typed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> table.commitPrepared(pa(0x1000), pa(0x2000), RWX, pool));
+        assertEquals("commit of 0x1000..0x2000 needed memory: it was not prepared", typed.getMessage());
+        IllegalStateException raw = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> table.commitPrepared(0x1000L, 0x2000L, RWX, pool));
+        assertEquals(typed.getMessage(), raw.getMessage());
+        assertEquals(before, modeOf(0x1000, 0x2000), "nothing was mapped");
+    }
+
+    @Test
     void anUnmapThatMustSplitABlockSaysSo() {
         assertTrue(map(0x200000, 0x400000, RWX)); // one 2 MiB block under a level-1 table
         leave(0);
